@@ -1,0 +1,24 @@
+using MudBlazor;
+using RechargePortal.Security;
+
+namespace RechargePortal.Components.Layout;
+
+/// <summary>One entry of the navigation drawer, shown only to the roles that may open it.</summary>
+public sealed record NavItem(string Title, string Href, string Icon, IReadOnlyList<string> Roles, bool External = false)
+{
+    public bool MatchAll => Href == "/";
+}
+
+/// <summary>The drawer's contents. A later feature adds its page here with the roles its page allows.</summary>
+public static class NavItems
+{
+    public static readonly IReadOnlyList<NavItem> All =
+    [
+        new("Dashboard", "/", Icons.Material.Filled.Dashboard, Roles.All),
+        new("Users", "/admin/users", Icons.Material.Filled.People, [Roles.Admin]),
+        new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
+    ];
+
+    public static IEnumerable<NavItem> For(System.Security.Claims.ClaimsPrincipal user) =>
+        All.Where(item => item.Roles.Any(user.IsInRole));
+}

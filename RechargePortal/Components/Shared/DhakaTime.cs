@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace RechargePortal.Components.Shared;
+
+/// <summary>Times shown to users are Bangladesh time (Asia/Dhaka, UTC+6, no daylight saving).</summary>
+public static class DhakaTime
+{
+    public static readonly TimeZoneInfo Zone = FindZone();
+
+    public static DateTime FromUtc(DateTime utc) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    public static string Format(DateTime? utc, string empty = "—") =>
+        utc is { } value ? FromUtc(value).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) : empty;
+
+    private static TimeZoneInfo FindZone()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Dhaka");
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            // Machines without tzdata: Bangladesh has kept UTC+6 all year since 2009.
+            return TimeZoneInfo.CreateCustomTimeZone("Asia/Dhaka", TimeSpan.FromHours(6), "Bangladesh Time", "BST");
+        }
+    }
+}

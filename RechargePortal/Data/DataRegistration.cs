@@ -1,0 +1,45 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace RechargePortal.Data;
+
+public static class DataRegistration
+{
+    public const string ConnectionStringName = "Portal";
+    private const string DefaultConnectionString = "Data Source=recharge-portal.db";
+
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        var connectionString = ResolveConnectionString(
+            builder.Configuration.GetConnectionString(ConnectionStringName),
+            builder.Environment.ContentRootPath);
+
+        // Registers IDbContextFactory<PortalDbContext> and, for Identity's stores, a scoped context.
+        builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddOptions<SeedOptions>()
+            .Bind(builder.Configuration.GetSection(SeedOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddTransient<DatabaseInitializer>();
+        return builder;
+    }
+
+    /// <summary>A relative SQLite file is placed under the content root, not the working directory.</summary>
+    public static string ResolveConnectionString(string? configured, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured);
+        var isFile = csb.Mode != SqliteOpenMode.Memory && csb.DataSource != ":memory:" && csb.DataSource.Length > 0;
+        if (isFile && !Path.IsPathRooted(csb.DataSource))
+        {
+            csb.DataSource = Path.Combine(contentRoot, csb.DataSource);
+        }
+
+        return csb.ToString();
+    }
+
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+    }
+}

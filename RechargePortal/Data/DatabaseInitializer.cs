@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using RechargePortal.Features.Audit;
+using RechargePortal.Security;
+
+namespace RechargePortal.Data;
+
+/// <summary>
+/// Brings the database to the current schema (migrations, never EnsureCreated), switches it to
+/// WAL, creates the roles, and creates the first admin when there is none.
+/// </summary>
+public sealed class DatabaseInitializer(
+    PortalDbContext db,
+    UserManager<PortalUser> userManager,
+    RoleManager<IdentityRole> roleManager,
+    IOptions<SeedOptions> seed,
+    TimeProvider time,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        // WAL lets readers (reports, pages) run while a recharge writes; the setting sticks to the file.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+        foreach (var role in Roles.All)
+        {
+            if (!await roleManager.RoleExistsAsync(role))
+            {
+                await roleManager.CreateAsync(new IdentityRole(role));
+            }
+        }
+
+        await SeedFirstAdminAsync(ct);
+    }
+
+    private async Task SeedFirstAdminAsync(CancellationToken ct)
+    {
+        if ((await userManager.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return;
+        }
+
+        var options = seed.Value;
+        if (await userManager.FindByEmailAsync(options.AdminEmail) is not null)
+        {
+            // Never touch an existing account, even one that lost its role.
+            logger.LogWarning("No admin exists, but {Email} is taken by another account; not seeding an admin.", options.AdminEmail);
+            return;
+        }
+
+        var generated = string.IsNullOrEmpty(options.AdminPassword);
+        var password = generated ? PasswordGenerator.Generate(20) : options.AdminPassword!;
+        var admin = new PortalUser
+        {
+            UserName = options.AdminEmail,
+            Email = options.AdminEmail,
+            EmailConfirmed = true,
+            FullName = options.AdminFullName,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var created = await userManager.CreateAsync(admin, password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException(
+                "The first admin could not be created from Seed:AdminEmail/Seed:AdminPassword: "
+                + string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+
+        await userManager.AddToRoleAsync(admin, Roles.Admin);
+        db.AuditEntries.Add(AuditEntry.Create(
+            time.GetUtcNow().UtcDateTime, actorId: null, actorEmail: "system", AuditActions.AdminSeeded,
+            AuditTargets.User, admin.Id, admin.Email, generated ? "generated password" : "password from configuration"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        logger.LogInformation("Created the first admin account {Email}.", admin.Email);
+        if (generated)
+        {
+            // Deliberately not through ILogger: the one-time password must not reach log sinks.
+            Console.WriteLine(
+                $"""
+
+                 ==================================================================
+                  RechargePortal: first admin account created
+                    Email:    {admin.Email}
+                    Password: {password}
+                  This password is shown only once. Sign in and change it under
+                  your account menu. Set Seed:AdminPassword to choose it yourself.
+                 ==================================================================
+
+                """);
+        }
+    }
+}

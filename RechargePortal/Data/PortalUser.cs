@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace RechargePortal.Data;
+
+/// <summary>An account of the portal: an admin, a reseller or an auditor.</summary>
+public sealed class PortalUser : IdentityUser
+{
+    [PersonalData]
+    public string FullName { get; set; } = "";
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime? LastLoginAtUtc { get; set; }
+
+    /// <summary>Locked by an admin or by too many wrong passwords, as of <paramref name="nowUtc"/>.</summary>
+    public bool IsLockedAt(DateTimeOffset nowUtc) => LockoutEnd is { } end && end > nowUtc;
+}

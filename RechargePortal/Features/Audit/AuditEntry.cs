@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RechargePortal.Data;
+
+namespace RechargePortal.Features.Audit;
+
+/// <summary>One thing somebody did: who, what, when, on whom. Written in the same transaction as the act.</summary>
+public sealed class AuditEntry : IAppendOnly
+{
+    public long Id { get; private set; }
+    public DateTime AtUtc { get; private set; }
+    /// <summary>Null for the system itself (seeding, jobs).</summary>
+    public string? ActorId { get; private set; }
+    public string ActorEmail { get; private set; } = "";
+    public string Action { get; private set; } = "";
+    public string TargetType { get; private set; } = "";
+    public string? TargetId { get; private set; }
+    public string? TargetDisplay { get; private set; }
+    public string? Details { get; private set; }
+
+    private AuditEntry()
+    {
+    }
+
+    public static AuditEntry Create(
+        DateTime atUtc, string? actorId, string actorEmail, string action,
+        string targetType, string? targetId, string? targetDisplay, string? details = null) => new()
+        {
+            AtUtc = atUtc,
+            ActorId = actorId,
+            ActorEmail = actorEmail,
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            TargetDisplay = targetDisplay,
+            Details = details,
+        };
+}
+
+public static class AuditActions
+{
+    public const string AdminSeeded = "AdminSeeded";
+    public const string UserCreated = "UserCreated";
+    public const string UserLocked = "UserLocked";
+    public const string UserUnlocked = "UserUnlocked";
+    public const string PasswordReset = "PasswordReset";
+    public const string RoleChanged = "RoleChanged";
+}
+
+public static class AuditTargets
+{
+    public const string User = "User";
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> entry)
+    {
+        entry.ToTable("AuditLog");
+        entry.Property(e => e.ActorEmail).HasMaxLength(256);
+        entry.Property(e => e.Action).HasMaxLength(64);
+        entry.Property(e => e.TargetType).HasMaxLength(64);
+        entry.Property(e => e.TargetId).HasMaxLength(64);
+        entry.Property(e => e.TargetDisplay).HasMaxLength(256);
+        entry.Property(e => e.Details).HasMaxLength(2000);
+        entry.HasIndex(e => e.AtUtc);
+        entry.HasIndex(e => new { e.TargetType, e.TargetId });
+    }
+}

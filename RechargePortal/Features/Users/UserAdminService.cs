@@ -1,0 +1,257 @@
+using System.Net.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Data;
+using RechargePortal.Features.Audit;
+using RechargePortal.Security;
+
+namespace RechargePortal.Features.Users;
+
+public sealed record UserRow(
+    string Id, string Email, string FullName, string? Role, bool IsLocked,
+    DateTime CreatedAtUtc, DateTime? LastLoginAtUtc, int FailedLogins);
+
+public sealed class NewUserForm
+{
+    public string Email { get; set; } = "";
+    public string FullName { get; set; } = "";
+    public string? Role { get; set; }
+    public string Password { get; set; } = "";
+}
+
+/// <summary>What an admin action did: success, or the reasons it changed nothing (per field where there is one).</summary>
+public sealed record AdminResult(bool Succeeded, IReadOnlyDictionary<string, string> FieldErrors, string? Error)
+{
+    public static readonly AdminResult Ok = new(true, new Dictionary<string, string>(), null);
+
+    public static AdminResult Fail(string error) => new(false, new Dictionary<string, string>(), error);
+
+    public static AdminResult FieldFail(IReadOnlyDictionary<string, string> errors) => new(false, errors, null);
+
+    public string? ErrorFor(string field) => FieldErrors.GetValueOrDefault(field);
+
+    public string Message => Error ?? string.Join(" ", FieldErrors.Values);
+}
+
+/// <summary>
+/// Account administration: create, lock, unlock, reset password, change role. Each act runs in its
+/// own scope and transaction, re-checks that the acting admin is still an active admin, and
+/// writes the audit log in the same transaction.
+/// </summary>
+public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuard guard, TimeProvider time, ILogger<UserAdminService> logger)
+{
+    private const string NotAllowed = "Your session no longer allows this action. Sign in again.";
+
+    public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var roles = await db.UserRoles
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .ToDictionaryAsync(x => x.UserId, x => x.Name, ct);
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        return users.Select(u => new UserRow(
+                u.Id, u.Email ?? "", u.FullName, roles.GetValueOrDefault(u.Id), u.IsLockedAt(now),
+                u.CreatedAtUtc, u.LastLoginAtUtc, u.AccessFailedCount))
+            .ToList();
+    }
+
+    public async Task<AdminResult> CreateAsync(Actor actor, NewUserForm form, CancellationToken ct = default)
+    {
+        var email = form.Email.Trim();
+        var fullName = form.FullName.Trim();
+        var errors = new Dictionary<string, string>();
+        if (!IsEmail(email))
+        {
+            errors[nameof(NewUserForm.Email)] = email.Length == 0 ? "Enter an email address." : "Enter a valid email address.";
+        }
+
+        if (fullName.Length == 0)
+        {
+            errors[nameof(NewUserForm.FullName)] = "Enter the person's full name.";
+        }
+        else if (fullName.Length > 100)
+        {
+            errors[nameof(NewUserForm.FullName)] = "Use at most 100 characters.";
+        }
+
+        if (!Roles.IsKnown(form.Role))
+        {
+            errors[nameof(NewUserForm.Role)] = "Choose a role.";
+        }
+
+        return await InAdminTransactionAsync(actor, async (db, users) =>
+        {
+            if (!errors.ContainsKey(nameof(NewUserForm.Email)) && await users.FindByEmailAsync(email) is not null)
+            {
+                errors[nameof(NewUserForm.Email)] = "An account with this email already exists.";
+            }
+
+            var user = new PortalUser
+            {
+                UserName = email,
+                Email = email,
+                EmailConfirmed = true,
+                FullName = fullName,
+                CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+            };
+            var passwordError = await ValidatePasswordAsync(users, user, form.Password);
+            if (passwordError is not null)
+            {
+                errors[nameof(NewUserForm.Password)] = passwordError;
+            }
+
+            if (errors.Count > 0)
+            {
+                return AdminResult.FieldFail(errors);
+            }
+
+            var created = await users.CreateAsync(user, form.Password);
+            if (!created.Succeeded)
+            {
+                return AdminResult.FieldFail(new Dictionary<string, string>
+                {
+                    [nameof(NewUserForm.Email)] = Describe(created),
+                });
+            }
+
+            await users.AddToRoleAsync(user, form.Role!);
+            Audit(db, actor, AuditActions.UserCreated, user, $"role {form.Role}");
+            return AdminResult.Ok;
+        }, ct);
+    }
+
+    public Task<AdminResult> LockAsync(Actor actor, string userId, CancellationToken ct = default) =>
+        OnOtherUserAsync(actor, userId, "lock", async (db, users, user) =>
+        {
+            await users.SetLockoutEnabledAsync(user, true);
+            await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            // A new stamp ends the user's open sessions at their next check.
+            await users.UpdateSecurityStampAsync(user);
+            Audit(db, actor, AuditActions.UserLocked, user);
+            return AdminResult.Ok;
+        }, ct);
+
+    public Task<AdminResult> UnlockAsync(Actor actor, string userId, CancellationToken ct = default) =>
+        OnOtherUserAsync(actor, userId, "unlock", async (db, users, user) =>
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            Audit(db, actor, AuditActions.UserUnlocked, user);
+            return AdminResult.Ok;
+        }, ct);
+
+    public Task<AdminResult> ResetPasswordAsync(Actor actor, string userId, string newPassword, CancellationToken ct = default) =>
+        OnOtherUserAsync(actor, userId, "reset the password of", async (db, users, user) =>
+        {
+            var passwordError = await ValidatePasswordAsync(users, user, newPassword);
+            if (passwordError is not null)
+            {
+                return AdminResult.FieldFail(new Dictionary<string, string> { ["Password"] = passwordError });
+            }
+
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var reset = await users.ResetPasswordAsync(user, token, newPassword);
+            if (!reset.Succeeded)
+            {
+                return AdminResult.Fail(Describe(reset));
+            }
+
+            Audit(db, actor, AuditActions.PasswordReset, user);
+            return AdminResult.Ok;
+        }, ct);
+
+    public Task<AdminResult> ChangeRoleAsync(Actor actor, string userId, string? role, CancellationToken ct = default)
+    {
+        if (!Roles.IsKnown(role))
+        {
+            return Task.FromResult(AdminResult.FieldFail(new Dictionary<string, string> { ["Role"] = "Choose a role." }));
+        }
+
+        return OnOtherUserAsync(actor, userId, "change the role of", async (db, users, user) =>
+        {
+            var current = await users.GetRolesAsync(user);
+            if (current.Count == 1 && current[0] == role)
+            {
+                return AdminResult.Ok;
+            }
+
+            await users.RemoveFromRolesAsync(user, current);
+            await users.AddToRoleAsync(user, role!);
+            // Roles live in the session cookie: a new stamp makes the user sign in again with the new role.
+            await users.UpdateSecurityStampAsync(user);
+            Audit(db, actor, AuditActions.RoleChanged, user, $"{string.Join(",", current)} → {role}");
+            return AdminResult.Ok;
+        }, ct);
+    }
+
+    private Task<AdminResult> OnOtherUserAsync(
+        Actor actor, string userId, string verb,
+        Func<PortalDbContext, UserManager<PortalUser>, PortalUser, Task<AdminResult>> act, CancellationToken ct)
+    {
+        if (userId == actor.UserId)
+        {
+            // Keeps at least the acting admin able to undo whatever they do.
+            return Task.FromResult(AdminResult.Fail($"You cannot {verb} your own account."));
+        }
+
+        return InAdminTransactionAsync(actor, async (db, users) =>
+        {
+            var user = await users.FindByIdAsync(userId);
+            return user is null ? AdminResult.Fail("That account no longer exists.") : await act(db, users, user);
+        }, ct);
+    }
+
+    private async Task<AdminResult> InAdminTransactionAsync(
+        Actor actor, Func<PortalDbContext, UserManager<PortalUser>, Task<AdminResult>> act, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await guard.IsActiveInRoleAsync(db, actor, Roles.Admin, ct))
+        {
+            logger.LogWarning("Refused an admin action by {ActorId}: no longer an active admin.", actor.UserId);
+            return AdminResult.Fail(NotAllowed);
+        }
+
+        var result = await act(db, users);
+        if (!result.Succeeded)
+        {
+            await tx.RollbackAsync(ct);
+            return result;
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private void Audit(PortalDbContext db, Actor actor, string action, PortalUser target, string? details = null) =>
+        db.AuditEntries.Add(AuditEntry.Create(
+            time.GetUtcNow().UtcDateTime, actor.UserId, actor.Email, action,
+            AuditTargets.User, target.Id, target.Email, details));
+
+    private static async Task<string?> ValidatePasswordAsync(UserManager<PortalUser> users, PortalUser user, string password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return "Enter a password.";
+        }
+
+        var problems = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, user, password);
+            problems.AddRange(result.Errors.Select(e => e.Description));
+        }
+
+        return problems.Count == 0 ? null : string.Join(" ", problems);
+    }
+
+    private static bool IsEmail(string value) =>
+        value.Length is > 3 and <= 256 && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value;
+
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+}

@@ -1,0 +1,45 @@
+using MudBlazor.Services;
+using RechargePortal.Components;
+using RechargePortal.Components.Account;
+using RechargePortal.Data;
+using RechargePortal.Features;
+using RechargePortal.Features.Operations;
+using RechargePortal.Jobs;
+using RechargePortal.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.AddData();
+builder.AddPortalIdentity();
+builder.AddJobs();
+builder.AddFeatures();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// The portal's own assets (theme, logo, operator logos) are public: served before authorization.
+app.UsePortalAssets();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealth();
+app.MapJobsDashboard();
+app.MapPortalIdentityEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.InitializeDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Entry point; public so the test host can start the real app.</summary>
+public partial class Program;

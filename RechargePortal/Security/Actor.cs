@@ -1,0 +1,18 @@
+using System.Security.Claims;
+
+namespace RechargePortal.Security;
+
+/// <summary>Who is doing something: taken from the signed-in principal and passed to services.</summary>
+public sealed record Actor(string UserId, string Email, string? SecurityStamp)
+{
+    // The claim type Identity uses for the security stamp (IdentityOptions.ClaimsIdentity default).
+    public const string SecurityStampClaim = "AspNet.Identity.SecurityStamp";
+
+    public static Actor From(ClaimsPrincipal principal)
+    {
+        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("The principal is not signed in.");
+        var email = principal.FindFirstValue(ClaimTypes.Email) ?? principal.Identity?.Name ?? id;
+        return new Actor(id, email, principal.FindFirstValue(SecurityStampClaim));
+    }
+}

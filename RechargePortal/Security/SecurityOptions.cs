@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RechargePortal.Security;
+
+/// <summary>Sign-in hardening, section <c>Security</c>.</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>Wrong passwords in a row before the account is locked out.</summary>
+    [Range(1, 100)]
+    public int MaxFailedLogins { get; set; } = 5;
+
+    /// <summary>How long a lockout caused by wrong passwords lasts.</summary>
+    [Range(1, 24 * 60)]
+    public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// How often a signed-in session is re-checked against the database (security stamp, lock).
+    /// A locked or changed account loses its open pages within this many seconds.
+    /// </summary>
+    [Range(0, 3600)]
+    public int SessionRevalidationSeconds { get; set; } = 10;
+}
