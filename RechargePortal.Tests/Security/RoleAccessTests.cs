@@ -1,0 +1,75 @@
+using System.Net;
+using RechargePortal.Security;
+using RechargePortal.Tests.TestSupport;
+
+namespace RechargePortal.Tests.Security;
+
+/// <summary>Each role against each page family: allowed (the content) or refused (login or access denied).</summary>
+public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
+{
+    public enum Expect { Allowed, ToLogin, Denied }
+
+    public static TheoryData<string, string, Expect, string?> Matrix => new()
+    {
+        // role ("" = not signed in), path, expectation, text the allowed page shows
+        { "", "/", Expect.ToLogin, null },
+        { "", "/admin/users", Expect.ToLogin, null },
+        { "", "/hangfire", Expect.ToLogin, null },
+        { "", "/Account/Manage/ChangePassword", Expect.ToLogin, null },
+        { "", "/health", Expect.Allowed, "healthy" },
+        { "", "/Account/Login", Expect.Allowed, "Log in" },
+        { Roles.Reseller, "/", Expect.Allowed, "Reseller dashboard" },
+        { Roles.Reseller, "/admin/users", Expect.Denied, null },
+        { Roles.Reseller, "/hangfire", Expect.Denied, null },
+        { Roles.Reseller, "/Account/Manage/ChangePassword", Expect.Allowed, "Change my password" },
+        { Roles.Auditor, "/", Expect.Allowed, "Auditor dashboard" },
+        { Roles.Auditor, "/admin/users", Expect.Denied, null },
+        { Roles.Auditor, "/hangfire", Expect.Denied, null },
+        { Roles.Auditor, "/Account/Manage/ChangePassword", Expect.Allowed, "Change my password" },
+        { Roles.Admin, "/", Expect.Allowed, "Admin dashboard" },
+        { Roles.Admin, "/admin/users", Expect.Allowed, "New user" },
+        { Roles.Admin, "/hangfire", Expect.Allowed, "RechargePortal jobs" },
+        { Roles.Admin, "/Account/Manage/ChangePassword", Expect.Allowed, "Change my password" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_role_reaches_only_its_pages(string role, string path, Expect expect, string? allowedText)
+    {
+        var client = role switch
+        {
+            "" => app.CreateBrowserlikeClient(),
+            Roles.Admin => await app.SignedInClientAsync(PortalAppFactory.AdminEmail, PortalAppFactory.AdminPassword),
+            _ => await app.SignedInClientAsync(await app.CreateUserAsync(role), PortalAppFactory.UserPassword),
+        };
+
+        var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        switch (expect)
+        {
+            case Expect.Allowed:
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains(allowedText!, body);
+                break;
+            case Expect.ToLogin:
+                Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+                Assert.StartsWith("/Account/Login", response.Headers.Location!.PathAndQuery);
+                break;
+            case Expect.Denied:
+                Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+                Assert.StartsWith("/Account/AccessDenied", response.Headers.Location!.PathAndQuery);
+                Assert.DoesNotContain("New user", body);
+                Assert.DoesNotContain("RechargePortal jobs", body);
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task There_is_no_public_registration_page()
+    {
+        var response = await app.CreateBrowserlikeClient().GetAsync("/Account/Register");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+    }
+}

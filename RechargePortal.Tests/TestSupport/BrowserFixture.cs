@@ -1,0 +1,72 @@
+using Microsoft.Playwright;
+
+namespace RechargePortal.Tests.TestSupport;
+
+/// <summary>
+/// One headless Chromium for the browser tests, and the real app on Kestrel. Uses Debian's
+/// Chromium (<c>CHROMIUM_PATH</c> or <c>/usr/bin/chromium</c>); without one, the tests are skipped with the reason.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+
+    public IBrowser? Browser { get; private set; }
+
+    public string? SkipReason { get; private set; }
+
+    public PortalAppFactory App { get; } = new();
+
+    public string BaseUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            SkipReason = $"No Chromium at {chromium} (install Debian's chromium or set CHROMIUM_PATH).";
+            return;
+        }
+
+        App.UseKestrel(0);
+        App.StartServer();
+        BaseUrl = App.CreateClient().BaseAddress!.ToString().TrimEnd('/');
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies) at the given width; skips the test when there is no browser.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    {
+        Skip.If(Browser is null, SkipReason);
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
