@@ -1,5 +1,5 @@
-using Microsoft.Playwright;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using RechargePortal.Features.Users;
 using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;

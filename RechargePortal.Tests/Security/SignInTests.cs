@@ -1,10 +1,10 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Users;
 using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace RechargePortal.Tests.Security;
 

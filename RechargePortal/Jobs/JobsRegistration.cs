@@ -32,11 +32,11 @@ public static class JobsRegistration
     /// <summary>The dashboard at <c>/hangfire</c>, for admins only.</summary>
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions
-            {
-                DashboardTitle = "RechargePortal jobs",
-                AppPath = "/",
-                Authorization = [new AdminOnlyDashboardFilter()],
-            })
+        {
+            DashboardTitle = "RechargePortal jobs",
+            AppPath = "/",
+            Authorization = [new AdminOnlyDashboardFilter()],
+        })
             .RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
 
     // Second line of defence behind the endpoint policy: Hangfire checks the role itself too.
