@@ -3,10 +3,12 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Data;
 using RechargePortal.Features.Users;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 
 namespace RechargePortal.Tests.TestSupport;
@@ -24,6 +26,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     private readonly string databasePath;
     private readonly IReadOnlyDictionary<string, string?> overrides;
     private readonly bool deleteDatabase;
+    private readonly TimeProvider? time;
 
     public PortalAppFactory()
         : this(null, new Dictionary<string, string?>())
@@ -31,8 +34,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A host on a given database file (kept on dispose) with some settings changed.</summary>
-    internal PortalAppFactory(string? databasePath, IReadOnlyDictionary<string, string?> overrides)
+    internal PortalAppFactory(string? databasePath, IReadOnlyDictionary<string, string?> overrides, TimeProvider? time = null)
     {
+        this.time = time;
         deleteDatabase = databasePath is null;
         this.databasePath = databasePath ?? NewDatabasePath();
         this.overrides = overrides;
@@ -67,6 +71,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         // Outside Development the framework only serves static web assets (blazor.web.js, MudBlazor)
         // from a published folder; the tests run from the build output.
         builder.UseStaticWebAssets();
+        if (time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -97,6 +105,46 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         });
         Assert.True(result.Succeeded, result.Message);
         return email;
+    }
+
+    /// <summary>A new reseller (with the wallet every reseller gets) holding <paramref name="balance"/>.</summary>
+    public async Task<(string UserId, long WalletId)> CreateFundedResellerAsync(Money balance)
+    {
+        var user = await FindUserAsync(await CreateUserAsync(Roles.Reseller));
+        await using var db = await DbAsync();
+        var walletId = await db.Wallets.Where(w => w.UserId == user.Id).Select(w => w.Id).SingleAsync();
+        if (balance.IsPositive)
+        {
+            var credit = await Services.GetRequiredService<WalletService>()
+                .CreditAsync(await AdminActorAsync(), walletId, balance, "TEST-DEPOSIT", "opening deposit", Guid.NewGuid().ToString());
+            Assert.Equal(WalletOutcome.Applied, credit.Outcome);
+        }
+
+        return (user.Id, walletId);
+    }
+
+    /// <summary>The ledger's own invariants for one wallet, as an auditor would check them.</summary>
+    public async Task AssertLedgerConsistentAsync(long walletId)
+    {
+        await using var db = await DbAsync();
+        var balance = await db.Wallets.Where(w => w.Id == walletId).Select(w => w.BalancePoisha).SingleAsync();
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.WalletId == walletId).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(balance, entries.Sum(e => e.AmountPoisha));
+        var running = 0L;
+        foreach (var entry in entries)
+        {
+            running += entry.AmountPoisha;
+            Assert.Equal(running, entry.BalanceAfterPoisha);
+            Assert.True(entry.BalanceAfterPoisha >= 0);
+        }
+
+        foreach (var recharge in entries.Where(e => e.RechargeId is not null).GroupBy(e => e.RechargeId))
+        {
+            Assert.Single(recharge, e => e.Kind == LedgerKind.RechargeHold);
+            Assert.True(recharge.Count(e => e.Kind == LedgerKind.RechargeRefund) <= 1);
+            Assert.True(recharge.Count(e => e.Kind == LedgerKind.Commission) <= 1);
+            Assert.False(recharge.Any(e => e.Kind == LedgerKind.RechargeRefund) && recharge.Any(e => e.Kind == LedgerKind.Commission));
+        }
     }
 
     public async Task<PortalUser> FindUserAsync(string email)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RechargePortal.Features.Audit;
+using RechargePortal.Features.Commissions;
 using RechargePortal.Security;
 
 namespace RechargePortal.Data;
@@ -32,6 +33,7 @@ public sealed class DatabaseInitializer(
             }
         }
 
+        await CommissionService.EnsureDefaultPlanAsync(db, time.GetUtcNow().UtcDateTime, ct);
         await SeedFirstAdminAsync(ct);
     }
 

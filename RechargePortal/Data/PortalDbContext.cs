@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RechargePortal.Features.Audit;
+using RechargePortal.Features.Commissions;
+using RechargePortal.Features.Wallets;
 
 namespace RechargePortal.Data;
 
@@ -9,6 +11,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser>(options)
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<CommissionPlan> CommissionPlans => Set<CommissionPlan>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

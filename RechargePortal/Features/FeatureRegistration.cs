@@ -1,4 +1,6 @@
+using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Users;
+using RechargePortal.Features.Wallets;
 
 namespace RechargePortal.Features;
 
@@ -8,6 +10,8 @@ public static class FeatureRegistration
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<UserAdminService>();
+        builder.Services.AddScoped<WalletService>();
+        builder.Services.AddScoped<CommissionService>();
         return builder;
     }
 }

@@ -10,6 +10,13 @@ public static class DhakaTime
     public static DateTime FromUtc(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
+    /// <summary>The UTC instant at which a Bangladesh calendar day begins.</summary>
+    public static DateTime StartOfDayUtc(DateOnly day) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), Zone);
+
+    /// <summary>Today's date in Bangladesh.</summary>
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(FromUtc(time.GetUtcNow().UtcDateTime));
+
     public static string Format(DateTime? utc, string empty = "—") =>
         utc is { } value ? FromUtc(value).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) : empty;
 

@@ -45,11 +45,24 @@ public static class AuditActions
     public const string UserUnlocked = "UserUnlocked";
     public const string PasswordReset = "PasswordReset";
     public const string RoleChanged = "RoleChanged";
+    public const string WalletCredited = "WalletCredited";
+    public const string WalletDebited = "WalletDebited";
+    public const string CommissionPlanCreated = "CommissionPlanCreated";
+    public const string CommissionPlanChanged = "CommissionPlanChanged";
+    public const string CommissionPlanAssigned = "CommissionPlanAssigned";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged,
+        WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
+    ];
 }
 
 public static class AuditTargets
 {
     public const string User = "User";
+    public const string Wallet = "Wallet";
+    public const string CommissionPlan = "CommissionPlan";
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>

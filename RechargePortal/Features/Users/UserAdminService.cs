@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Users;
@@ -117,6 +118,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             }
 
             await users.AddToRoleAsync(user, form.Role!);
+            if (form.Role == Roles.Reseller)
+            {
+                await WalletService.EnsureWalletAsync(db, user.Id, user.CreatedAtUtc, ct);
+            }
+
             Audit(db, actor, AuditActions.UserCreated, user, $"role {form.Role}");
             return AdminResult.Ok;
         }, ct);
@@ -179,6 +185,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
 
             await users.RemoveFromRolesAsync(user, current);
             await users.AddToRoleAsync(user, role!);
+            if (role == Roles.Reseller)
+            {
+                await WalletService.EnsureWalletAsync(db, user.Id, time.GetUtcNow().UtcDateTime, ct);
+            }
+
             // Roles live in the session cookie: a new stamp makes the user sign in again with the new role.
             await users.UpdateSecurityStampAsync(user);
             Audit(db, actor, AuditActions.RoleChanged, user, $"{string.Join(",", current)} → {role}");

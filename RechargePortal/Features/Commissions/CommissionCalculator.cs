@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using RechargePortal.Features.Recharge;
+using RechargePortal.Features.Wallets;
+
+namespace RechargePortal.Features.Commissions;
+
+/// <summary>A commission percentage with two decimals, held as basis points (hundredths of a percent).</summary>
+public readonly partial record struct CommissionRateValue(int BasisPoints)
+{
+    public static readonly CommissionRateValue Zero = new(0);
+
+    public override string ToString() => (BasisPoints / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>Reads "2.5", "2.50", "2.5 %"; refuses more than two decimals and anything outside 0–100 %.</summary>
+    public static bool TryParse(string? input, out CommissionRateValue rate, out string error)
+    {
+        rate = Zero;
+        var text = (input ?? "").Trim().TrimEnd('%').Trim();
+        var match = RatePattern().Match(text);
+        if (!match.Success)
+        {
+            error = text.Length == 0 ? "Enter a rate." : "Enter a percentage with at most two decimals, e.g. 2.75.";
+            return false;
+        }
+
+        var whole = match.Groups["whole"].Value;
+        if (whole.TrimStart('0').Length > 3)
+        {
+            error = "A rate must be between 0 and 100 %.";
+            return false;
+        }
+
+        var bp = int.Parse(whole, CultureInfo.InvariantCulture) * 100
+            + int.Parse(match.Groups["fraction"].Value.PadRight(2, '0'), CultureInfo.InvariantCulture);
+        if (bp > 10_000)
+        {
+            error = "A rate must be between 0 and 100 %.";
+            return false;
+        }
+
+        rate = new CommissionRateValue(bp);
+        error = "";
+        return true;
+    }
+
+    [GeneratedRegex(@"^(?<whole>\d+)(?:\.(?<fraction>\d{1,2}))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex RatePattern();
+}
+
+/// <summary>What a successful recharge earns the reseller. Pure arithmetic; always rounds down to the poisha.</summary>
+public static class CommissionCalculator
+{
+    public static Money AtRate(Money amount, CommissionRateValue rate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount.Poisha);
+        // Integer arithmetic: floor(amount × bp / 10000). Never double or decimal rounding.
+        return new Money(checked(amount.Poisha * rate.BasisPoints) / 10_000);
+    }
+
+    /// <param name="vendorPackCommission">The vendor's commission for the pack being bought, when the amount buys one.</param>
+    public static Money For(CommissionPlan plan, Operator op, NumberType type, Money amount, Money? vendorPackCommission = null)
+    {
+        if (vendorPackCommission is { } packCommission && plan.PackMode == PackCommissionMode.VendorPackCommission)
+        {
+            return packCommission;
+        }
+
+        return AtRate(amount, plan.RateFor(op, type));
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RechargePortal.Data;
+
+namespace RechargePortal.Features.Wallets;
+
+/// <summary>
+/// A reseller's prepaid balance. The balance changes only through <see cref="WalletService"/>, by a
+/// conditional SQL update in the same transaction as the ledger entry that explains it.
+/// </summary>
+public sealed class Wallet
+{
+    public long Id { get; private set; }
+    public string UserId { get; private set; } = "";
+    public long BalancePoisha { get; private set; }
+    public DateTime CreatedAtUtc { get; private set; }
+
+    /// <summary>The reseller's commission plan; null = the default plan.</summary>
+    public long? CommissionPlanId { get; set; }
+
+    public PortalUser? User { get; private set; }
+
+    public Money Balance => new(BalancePoisha);
+
+    private Wallet()
+    {
+    }
+
+    public static Wallet OpenFor(string userId, DateTime nowUtc) => new() { UserId = userId, CreatedAtUtc = nowUtc };
+}
+
+public enum LedgerKind
+{
+    Deposit,
+    Withdrawal,
+    RechargeHold,
+    RechargeRefund,
+    Commission,
+    Adjustment,
+}
+
+/// <summary>One immutable change of a wallet's balance: signed amount, balance after, who, when, why.</summary>
+public sealed class LedgerEntry : IAppendOnly
+{
+    public long Id { get; private set; }
+    public long WalletId { get; private set; }
+    public LedgerKind Kind { get; private set; }
+    /// <summary>Signed: credits positive, debits negative.</summary>
+    public long AmountPoisha { get; private set; }
+    public long BalanceAfterPoisha { get; private set; }
+    public DateTime AtUtc { get; private set; }
+    /// <summary>Null when the system did it (a job refunding a failed recharge).</summary>
+    public string? ActorId { get; private set; }
+    public string ActorEmail { get; private set; } = "";
+    public string Memo { get; private set; } = "";
+    /// <summary>An outside reference, e.g. the bank or bKash transaction of a deposit.</summary>
+    public string? Reference { get; private set; }
+    /// <summary>The recharge this entry holds, refunds or pays commission for.</summary>
+    public long? RechargeId { get; private set; }
+    /// <summary>The audit log entry of the admin action that made this entry.</summary>
+    public long? AuditEntryId { get; private set; }
+    /// <summary>Id made by the client for an admin's credit or debit, unique: a resubmit applies once.</summary>
+    public string? RequestId { get; private set; }
+
+    public Money Amount => new(AmountPoisha);
+    public Money BalanceAfter => new(BalanceAfterPoisha);
+
+    private LedgerEntry()
+    {
+    }
+
+    internal static LedgerEntry Create(
+        long walletId, LedgerKind kind, Money amount, Money balanceAfter, DateTime atUtc, string? actorId, string actorEmail,
+        string memo, string? reference = null, long? rechargeId = null, long? auditEntryId = null, string? requestId = null) => new()
+        {
+            WalletId = walletId,
+            Kind = kind,
+            AmountPoisha = amount.Poisha,
+            BalanceAfterPoisha = balanceAfter.Poisha,
+            AtUtc = atUtc,
+            ActorId = actorId,
+            ActorEmail = actorEmail,
+            Memo = memo,
+            Reference = reference,
+            RechargeId = rechargeId,
+            AuditEntryId = auditEntryId,
+            RequestId = requestId,
+        };
+}
+
+internal sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
+{
+    public void Configure(EntityTypeBuilder<Wallet> wallet)
+    {
+        wallet.ToTable("Wallets", t => t.HasCheckConstraint("CK_Wallets_Balance_NotNegative", "BalancePoisha >= 0"));
+        wallet.HasIndex(w => w.UserId).IsUnique();
+        wallet.HasOne(w => w.User).WithMany().HasForeignKey(w => w.UserId).OnDelete(DeleteBehavior.Restrict);
+        wallet.Ignore(w => w.Balance);
+    }
+}
+
+internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> entry)
+    {
+        entry.ToTable("LedgerEntries", t => t.HasCheckConstraint("CK_LedgerEntries_BalanceAfter_NotNegative", "BalanceAfterPoisha >= 0"));
+        entry.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
+        entry.Property(e => e.ActorEmail).HasMaxLength(256);
+        entry.Property(e => e.Memo).HasMaxLength(500);
+        entry.Property(e => e.Reference).HasMaxLength(100);
+        entry.Property(e => e.RequestId).HasMaxLength(64);
+        entry.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WalletId).OnDelete(DeleteBehavior.Restrict);
+        entry.HasIndex(e => new { e.WalletId, e.AtUtc });
+        // One hold, at most one refund and at most one commission per recharge, enforced by the database.
+        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL");
+        entry.HasIndex(e => e.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
+        entry.Ignore(e => e.Amount);
+        entry.Ignore(e => e.BalanceAfter);
+    }
+}

@@ -1,0 +1,348 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Components.Shared;
+using RechargePortal.Data;
+using RechargePortal.Features.Audit;
+using RechargePortal.Security;
+
+namespace RechargePortal.Features.Wallets;
+
+public enum WalletOutcome
+{
+    /// <summary>The entry was written and the balance changed.</summary>
+    Applied,
+    /// <summary>The same act was already recorded (same recharge, same request id): nothing changed.</summary>
+    AlreadyApplied,
+    InsufficientBalance,
+    NotFound,
+    /// <summary>Refused by a rule (refund after commission, an inactive admin, bad input): nothing changed.</summary>
+    Refused,
+}
+
+public sealed record WalletResult(WalletOutcome Outcome, Money BalanceAfter, string? Error = null, string? Field = null)
+{
+    public bool Succeeded => Outcome is WalletOutcome.Applied or WalletOutcome.AlreadyApplied;
+}
+
+public sealed record WalletRow(long Id, string UserId, string Email, string FullName, Money Balance, bool IsLocked, string? PlanName);
+
+public sealed record StatementLine(long Id, DateTime AtUtc, LedgerKind Kind, Money Amount, Money BalanceAfter, string Memo, string? Reference, long? RechargeId, string ActorEmail);
+
+public sealed record Statement(long WalletId, string Email, DateOnly From, DateOnly To, Money Opening, Money Closing, Money Current, IReadOnlyList<StatementLine> Lines)
+{
+    public Money Credits => new(Lines.Where(l => l.Amount.Poisha > 0).Sum(l => l.Amount.Poisha));
+
+    public Money Debits => new(Lines.Where(l => l.Amount.Poisha < 0).Sum(l => l.Amount.Poisha));
+}
+
+/// <summary>
+/// Every change of a wallet's balance. Each one is a conditional SQL update (it cannot take the
+/// balance below zero) plus an immutable ledger entry, in one write-locked transaction
+/// (SQLite <c>BEGIN IMMEDIATE</c>, the default of Microsoft.Data.Sqlite), so concurrent callers
+/// queue instead of overspending. Recharge refunds and commissions are at most once, by rule
+/// and by a unique key.
+/// </summary>
+public sealed class WalletService(
+    IDbContextFactory<PortalDbContext> factory, ActiveUserGuard guard, TimeProvider time, ILogger<WalletService> logger)
+{
+    public const int MaxReferenceLength = 100;
+    public const int MaxNoteLength = 500;
+
+    /// <summary>Opens the wallet of a reseller inside the caller's transaction (no-op when it exists).</summary>
+    public static async Task EnsureWalletAsync(PortalDbContext db, string userId, DateTime nowUtc, CancellationToken ct = default)
+    {
+        if (!await db.Wallets.AnyAsync(w => w.UserId == userId, ct))
+        {
+            db.Wallets.Add(Wallet.OpenFor(userId, nowUtc));
+        }
+    }
+
+    // ---- Recharge money: the pipeline calls these inside its own transaction (state change + money in one commit) ----
+
+    /// <summary>Holds a recharge's amount. Refused, with nothing changed, when the balance is short.</summary>
+    public Task<WalletResult> HoldAsync(PortalDbContext db, string resellerId, long rechargeId, Money amount, string memo, CancellationToken ct = default) =>
+        InCallerTransactionAsync(db, async () =>
+        {
+            if (!amount.IsPositive)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "A recharge amount must be positive.");
+            }
+
+            var walletId = await db.Wallets.Where(w => w.UserId == resellerId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
+            if (walletId is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This account has no wallet.");
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct) is { } existing)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, existing.BalanceAfter);
+            }
+
+            return await ApplyAsync(db, walletId.Value, LedgerKind.RechargeHold, -amount, memo, null, "system", rechargeId: rechargeId, ct: ct);
+        }, ct);
+
+    /// <summary>Gives a failed recharge's hold back, once. A second call, or one after commission, changes nothing.</summary>
+    public Task<WalletResult> RefundAsync(PortalDbContext db, long rechargeId, string memo, CancellationToken ct = default) =>
+        InCallerTransactionAsync(db, async () =>
+        {
+            var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
+            if (hold is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeRefund, ct) is { } refunded)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, refunded.BalanceAfter);
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct) is not null)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "A recharge that earned commission cannot be refunded.");
+            }
+
+            return await ApplyAsync(db, hold.WalletId, LedgerKind.RechargeRefund, -hold.Amount, memo, null, "system", rechargeId: rechargeId, ct: ct);
+        }, ct);
+
+    /// <summary>Credits a successful recharge's commission, once. Refused after a refund.</summary>
+    public Task<WalletResult> CreditCommissionAsync(PortalDbContext db, long rechargeId, Money commission, string memo, CancellationToken ct = default) =>
+        InCallerTransactionAsync(db, async () =>
+        {
+            var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
+            if (hold is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct) is { } paid)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, paid.BalanceAfter);
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeRefund, ct) is not null)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "A refunded recharge earns no commission.");
+            }
+
+            if (commission.Poisha < 0)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Commission cannot be negative.");
+            }
+
+            return await ApplyAsync(db, hold.WalletId, LedgerKind.Commission, commission, memo, null, "system", rechargeId: rechargeId, ct: ct);
+        }, ct);
+
+    // ---- The same, each in a transaction of its own (jobs and tests that have no recharge transaction) ----
+
+    public Task<WalletResult> HoldAsync(string resellerId, long rechargeId, Money amount, string memo, CancellationToken ct = default) =>
+        InOwnTransactionAsync(db => HoldAsync(db, resellerId, rechargeId, amount, memo, ct), ct);
+
+    public Task<WalletResult> RefundAsync(long rechargeId, string memo, CancellationToken ct = default) =>
+        InOwnTransactionAsync(db => RefundAsync(db, rechargeId, memo, ct), ct);
+
+    public Task<WalletResult> CreditCommissionAsync(long rechargeId, Money commission, string memo, CancellationToken ct = default) =>
+        InOwnTransactionAsync(db => CreditCommissionAsync(db, rechargeId, commission, memo, ct), ct);
+
+    // ---- Admin money actions ----
+
+    /// <summary>An admin puts money in (a bank or bKash deposit). <paramref name="requestId"/> makes a resubmit apply once.</summary>
+    public Task<WalletResult> CreditAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
+        AdminMoveAsync(admin, walletId, LedgerKind.Deposit, amount, reference, note, requestId, ct);
+
+    /// <summary>An admin takes money out. Refused beyond the balance.</summary>
+    public Task<WalletResult> DebitAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
+        AdminMoveAsync(admin, walletId, LedgerKind.Withdrawal, amount, reference, note, requestId, ct);
+
+    private async Task<WalletResult> AdminMoveAsync(
+        Actor admin, long walletId, LedgerKind kind, Money amount, string? reference, string? note, string requestId, CancellationToken ct)
+    {
+        reference = string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
+        note = (note ?? "").Trim();
+        if (!amount.IsPositive)
+        {
+            return new WalletResult(WalletOutcome.Refused, Money.Zero, "The amount must be more than zero.", "Amount");
+        }
+
+        if (amount > Money.MaxInput)
+        {
+            return new WalletResult(WalletOutcome.Refused, Money.Zero, $"That is more than the largest amount allowed ({Money.MaxInput}).", "Amount");
+        }
+
+        if (reference?.Length > MaxReferenceLength)
+        {
+            return new WalletResult(WalletOutcome.Refused, Money.Zero, $"Use at most {MaxReferenceLength} characters.", "Reference");
+        }
+
+        if (note.Length > MaxNoteLength)
+        {
+            return new WalletResult(WalletOutcome.Refused, Money.Zero, $"Use at most {MaxNoteLength} characters.", "Note");
+        }
+
+        if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > 64)
+        {
+            throw new ArgumentException("A client request id is required.", nameof(requestId));
+        }
+
+        return await InOwnTransactionAsync(async db =>
+        {
+            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Your session no longer allows this action. Sign in again.");
+            }
+
+            var done = await db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RequestId == requestId, ct);
+            if (done is not null)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, done.BalanceAfter);
+            }
+
+            var owner = await db.Wallets.Where(w => w.Id == walletId).Select(w => w.User!.Email).SingleOrDefaultAsync(ct);
+            if (owner is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "That wallet no longer exists.");
+            }
+
+            var verb = kind == LedgerKind.Deposit ? "Credit" : "Debit";
+            var audit = AuditEntry.Create(
+                time.GetUtcNow().UtcDateTime, admin.UserId, admin.Email,
+                kind == LedgerKind.Deposit ? AuditActions.WalletCredited : AuditActions.WalletDebited,
+                AuditTargets.Wallet, walletId.ToString(System.Globalization.CultureInfo.InvariantCulture), owner,
+                $"{amount}{(reference is null ? "" : $" ref {reference}")}{(note.Length == 0 ? "" : $": {note}")}");
+            db.AuditEntries.Add(audit);
+            await db.SaveChangesAsync(ct);
+
+            var memo = note.Length > 0 ? note : $"{verb} by admin";
+            var signed = kind == LedgerKind.Deposit ? amount : -amount;
+            var result = await ApplyAsync(db, walletId, kind, signed, memo, admin.UserId, admin.Email, reference, null, audit.Id, requestId, ct);
+            if (result.Outcome == WalletOutcome.InsufficientBalance)
+            {
+                return result with { Field = "Amount" };
+            }
+
+            return result;
+        }, ct);
+    }
+
+    // ---- Reading ----
+
+    public async Task<IReadOnlyList<WalletRow>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Wallets.AsNoTracking()
+            .OrderBy(w => w.User!.Email)
+            .Select(w => new
+            {
+                w.Id,
+                w.UserId,
+                w.User!.Email,
+                w.User.FullName,
+                w.BalancePoisha,
+                w.User.LockoutEnd,
+                Plan = db.CommissionPlans.Where(p => p.Id == w.CommissionPlanId).Select(p => p.Name).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var now = time.GetUtcNow();
+        return rows.Select(r => new WalletRow(r.Id, r.UserId, r.Email ?? "", r.FullName, new Money(r.BalancePoisha), r.LockoutEnd > now, r.Plan)).ToList();
+    }
+
+    public async Task<WalletRow?> FindByUserAsync(string userId, CancellationToken ct = default) =>
+        (await ListAsync(ct)).FirstOrDefault(w => w.UserId == userId);
+
+    public async Task<Money> BalanceOfAsync(long walletId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return new Money(await db.Wallets.Where(w => w.Id == walletId).Select(w => w.BalancePoisha).SingleAsync(ct));
+    }
+
+    /// <summary>The entries of Bangladesh days <paramref name="from"/> to <paramref name="to"/>, with opening and closing balances.</summary>
+    public async Task<Statement?> StatementAsync(long walletId, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        if (to < from)
+        {
+            (from, to) = (to, from);
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var wallet = await db.Wallets.AsNoTracking().Where(w => w.Id == walletId)
+            .Select(w => new { w.BalancePoisha, w.User!.Email }).SingleOrDefaultAsync(ct);
+        if (wallet is null)
+        {
+            return null;
+        }
+
+        var startUtc = DhakaTime.StartOfDayUtc(from);
+        var endUtc = DhakaTime.StartOfDayUtc(to.AddDays(1));
+        var entries = db.LedgerEntries.AsNoTracking().Where(e => e.WalletId == walletId);
+        var opening = await entries.Where(e => e.AtUtc < startUtc).OrderByDescending(e => e.Id)
+            .Select(e => (long?)e.BalanceAfterPoisha).FirstOrDefaultAsync(ct) ?? 0;
+        var lines = await entries.Where(e => e.AtUtc >= startUtc && e.AtUtc < endUtc).OrderBy(e => e.Id)
+            .Select(e => new StatementLine(e.Id, e.AtUtc, e.Kind, new Money(e.AmountPoisha), new Money(e.BalanceAfterPoisha), e.Memo, e.Reference, e.RechargeId, e.ActorEmail))
+            .ToListAsync(ct);
+        var closing = lines.Count > 0 ? lines[^1].BalanceAfter : new Money(opening);
+        return new Statement(walletId, wallet.Email ?? "", from, to, new Money(opening), closing, new Money(wallet.BalancePoisha), lines);
+    }
+
+    // ---- Mechanics ----
+
+    private async Task<WalletResult> ApplyAsync(
+        PortalDbContext db, long walletId, LedgerKind kind, Money signedAmount, string memo, string? actorId, string actorEmail,
+        string? reference = null, long? rechargeId = null, long? auditEntryId = null, string? requestId = null, CancellationToken ct = default)
+    {
+        var delta = signedAmount.Poisha;
+        // The balance check and the change are one SQL statement: no read-modify-write in C#.
+        var changed = await db.Wallets
+            .Where(w => w.Id == walletId && w.BalancePoisha + delta >= 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.BalancePoisha, w => w.BalancePoisha + delta), ct);
+        var balance = new Money(await db.Wallets.Where(w => w.Id == walletId).Select(w => w.BalancePoisha).SingleAsync(ct));
+        if (changed == 0)
+        {
+            return new WalletResult(WalletOutcome.InsufficientBalance, balance, $"The wallet holds only {balance}.");
+        }
+
+        db.LedgerEntries.Add(LedgerEntry.Create(
+            walletId, kind, signedAmount, balance, time.GetUtcNow().UtcDateTime, actorId, actorEmail, memo, reference, rechargeId, auditEntryId, requestId));
+        await db.SaveChangesAsync(ct);
+        return new WalletResult(WalletOutcome.Applied, balance);
+    }
+
+    private static Task<LedgerEntry?> FindRechargeEntryAsync(PortalDbContext db, long rechargeId, LedgerKind kind, CancellationToken ct) =>
+        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RechargeId == rechargeId && e.Kind == kind, ct);
+
+    private static Task<WalletResult> InCallerTransactionAsync(PortalDbContext db, Func<Task<WalletResult>> act, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Wallet changes run inside the caller's transaction; begin one first.");
+        }
+
+        return act();
+    }
+
+    private async Task<WalletResult> InOwnTransactionAsync(Func<PortalDbContext, Task<WalletResult>> act, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var result = await act(db);
+            if (result.Outcome == WalletOutcome.Applied)
+            {
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+            }
+
+            return result;
+        }
+        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // A unique key (one refund / one commission per recharge, one request id) caught a duplicate.
+            logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException.Message);
+            await tx.RollbackAsync(ct);
+            return new WalletResult(WalletOutcome.AlreadyApplied, Money.Zero);
+        }
+    }
+}
