@@ -4,6 +4,7 @@ using RechargePortal.Components.Account;
 using RechargePortal.Data;
 using RechargePortal.Features;
 using RechargePortal.Features.Operations;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
 using RechargePortal.Security;
 
@@ -36,6 +37,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealth();
 app.MapJobsDashboard();
 app.MapPortalIdentityEndpoints();
+app.MapStatementCsv();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 
 namespace RechargePortal.Data;
@@ -35,6 +36,21 @@ public sealed class DatabaseInitializer(
 
         await CommissionService.EnsureDefaultPlanAsync(db, time.GetUtcNow().UtcDateTime, ct);
         await SeedFirstAdminAsync(ct);
+        await OpenMissingResellerWalletsAsync(ct);
+    }
+
+    // Every reseller has a wallet; accounts from before wallets existed get theirs here.
+    private async Task OpenMissingResellerWalletsAsync(CancellationToken ct)
+    {
+        var resellerRoleId = await db.Roles.Where(r => r.Name == Roles.Reseller).Select(r => r.Id).SingleAsync(ct);
+        var missing = await db.UserRoles.Where(ur => ur.RoleId == resellerRoleId && !db.Wallets.Any(w => w.UserId == ur.UserId))
+            .Select(ur => ur.UserId).ToListAsync(ct);
+        foreach (var userId in missing)
+        {
+            db.Wallets.Add(Wallet.OpenFor(userId, time.GetUtcNow().UtcDateTime));
+        }
+
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task SeedFirstAdminAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Users;
 using RechargePortal.Features.Wallets;
@@ -12,6 +13,7 @@ public static class FeatureRegistration
         builder.Services.AddScoped<UserAdminService>();
         builder.Services.AddScoped<WalletService>();
         builder.Services.AddScoped<CommissionService>();
+        builder.Services.AddScoped<AuditLogService>();
         return builder;
     }
 }

@@ -15,7 +15,12 @@ public static class NavItems
     public static readonly IReadOnlyList<NavItem> All =
     [
         new("Dashboard", "/", Icons.Material.Filled.Dashboard, Roles.All),
+        new("My wallet", "/wallet", Icons.Material.Filled.AccountBalanceWallet, [Roles.Reseller]),
         new("Users", "/admin/users", Icons.Material.Filled.People, [Roles.Admin]),
+        new("Wallets", "/admin/wallets", Icons.Material.Filled.AccountBalanceWallet, [Roles.Admin]),
+        new("Commissions", "/admin/commissions", Icons.Material.Filled.Percent, [Roles.Admin]),
+        new("Wallets", "/auditor/wallets", Icons.Material.Filled.AccountBalanceWallet, [Roles.Auditor]),
+        new("Audit log", "/audit", Icons.Material.Filled.History, [Roles.Auditor, Roles.Admin]),
         new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
     ];
 

@@ -2,11 +2,11 @@ using MudBlazor;
 
 namespace RechargePortal.Components.Layout;
 
-/// <summary>The portal's MudBlazor theme: Bangladesh green and red, system fonts (no font download).</summary>
+/// <summary>The portal's MudBlazor theme: Bangladesh green and red, system fonts plus a bundled Bengali font for ৳.</summary>
 public static class PortalTheme
 {
     private static readonly string[] FontStack =
-        ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Noto Sans Bengali", "Helvetica", "Arial", "sans-serif"];
+        ["RP Bengali", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Noto Sans Bengali", "Helvetica", "Arial", "sans-serif"];
 
     public static MudTheme Create() => new()
     {

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Components.Shared;
@@ -226,10 +227,16 @@ public sealed class WalletService(
 
     // ---- Reading ----
 
-    public async Task<IReadOnlyList<WalletRow>> ListAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<WalletRow>> ListAsync(CancellationToken ct = default) => QueryAsync(_ => true, ct);
+
+    public async Task<WalletRow?> FindByUserAsync(string userId, CancellationToken ct = default) =>
+        (await QueryAsync(w => w.UserId == userId, ct)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<WalletRow>> QueryAsync(Expression<Func<Wallet, bool>> filter, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await db.Wallets.AsNoTracking()
+            .Where(filter)
             .OrderBy(w => w.User!.Email)
             .Select(w => new
             {
@@ -245,9 +252,6 @@ public sealed class WalletService(
         var now = time.GetUtcNow();
         return rows.Select(r => new WalletRow(r.Id, r.UserId, r.Email ?? "", r.FullName, new Money(r.BalancePoisha), r.LockoutEnd > now, r.Plan)).ToList();
     }
-
-    public async Task<WalletRow?> FindByUserAsync(string userId, CancellationToken ct = default) =>
-        (await ListAsync(ct)).FirstOrDefault(w => w.UserId == userId);
 
     public async Task<Money> BalanceOfAsync(long walletId, CancellationToken ct = default)
     {

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Components.Shared;
+using RechargePortal.Data;
+using RechargePortal.Security;
+
+namespace RechargePortal.Features.Wallets;
+
+/// <summary>Wallet statements as CSV: a reseller's own, and any wallet's for auditors and admins.</summary>
+public static class StatementCsv
+{
+    public static IEndpointRouteBuilder MapStatementCsv(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/wallet/statement.csv", async (ClaimsPrincipal user, DateOnly? from, DateOnly? to,
+                IDbContextFactory<PortalDbContext> factory, WalletService wallets, TimeProvider time, CancellationToken ct) =>
+            {
+                var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+                await using var db = await factory.CreateDbContextAsync(ct);
+                var walletId = await db.Wallets.Where(w => w.UserId == userId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
+                return walletId is null ? Results.NotFound() : await CsvAsync(wallets, walletId.Value, from, to, time, ct);
+            })
+            .RequireAuthorization(p => p.RequireRole(Roles.Reseller));
+
+        endpoints.MapGet("/wallets/{walletId:long}/statement.csv", (long walletId, DateOnly? from, DateOnly? to,
+                WalletService wallets, TimeProvider time, CancellationToken ct) => CsvAsync(wallets, walletId, from, to, time, ct))
+            .RequireAuthorization(p => p.RequireRole(Roles.Auditor, Roles.Admin));
+        return endpoints;
+    }
+
+    private static async Task<IResult> CsvAsync(WalletService wallets, long walletId, DateOnly? from, DateOnly? to, TimeProvider time, CancellationToken ct)
+    {
+        var today = DhakaTime.Today(time);
+        var statement = await wallets.StatementAsync(walletId, from ?? new DateOnly(today.Year, today.Month, 1), to ?? today, ct);
+        if (statement is null)
+        {
+            return Results.NotFound();
+        }
+
+        var name = $"statement-{statement.Email.Split('@')[0]}-{statement.From:yyyyMMdd}-{statement.To:yyyyMMdd}.csv";
+        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Write(statement))).ToArray(), "text/csv; charset=utf-8", name);
+    }
+
+    public static string Write(Statement statement)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine("Date (Bangladesh time),Kind,Amount (BDT),Balance after (BDT),Memo,Reference,Recharge,By");
+        csv.AppendLine(Row(IsoDhaka(DhakaTime.StartOfDayUtc(statement.From)), "Opening balance", "", statement.Opening.ToPlain(), "", "", "", ""));
+        foreach (var line in statement.Lines)
+        {
+            csv.AppendLine(Row(
+                IsoDhaka(line.AtUtc), line.Kind.ToString(), line.Amount.ToPlain(), line.BalanceAfter.ToPlain(),
+                line.Memo, line.Reference ?? "", line.RechargeId?.ToString(CultureInfo.InvariantCulture) ?? "", line.ActorEmail));
+        }
+
+        csv.AppendLine(Row("", "Closing balance", "", statement.Closing.ToPlain(), "", "", "", ""));
+        return csv.ToString();
+    }
+
+    // Spreadsheets sort and parse this form of date.
+    private static string IsoDhaka(DateTime utc) => DhakaTime.FromUtc(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    private static string Row(params string[] cells) => string.Join(',', cells.Select(Escape));
+
+    public static string Escape(string value)
+    {
+        // A cell a spreadsheet would run as a formula is shown as text instead.
+        if (value.Length > 0 && "=+@\t\r".Contains(value[0]) || (value.StartsWith('-') && !decimal.TryParse(value, CultureInfo.InvariantCulture, out _)))
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}
