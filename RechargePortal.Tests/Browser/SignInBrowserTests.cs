@@ -9,17 +9,9 @@ namespace RechargePortal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class SignInBrowserTests(BrowserFixture browser)
 {
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-    }
+    private static Task SignInAsync(IPage page, string email, string password) => BrowserFixture.SignInAsync(page, email, password);
 
-    /// <summary>Waits until the page's circuit runs (prerendered HTML is visible earlier but does not react yet).</summary>
-    private static Task WaitForInteractiveAsync(IPage page) =>
-        page.Locator("[data-interactive=true]").WaitForAsync();
+    private static Task WaitForInteractiveAsync(IPage page) => BrowserFixture.WaitForInteractiveAsync(page);
 
     [SkippableFact]
     public async Task The_seeded_admin_signs_in_through_the_login_page_and_reaches_the_admin_dashboard()

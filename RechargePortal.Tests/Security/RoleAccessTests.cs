@@ -30,6 +30,25 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Admin, "/admin/users", Expect.Allowed, "New user" },
         { Roles.Admin, "/hangfire", Expect.Allowed, "RechargePortal jobs" },
         { Roles.Admin, "/Account/Manage/ChangePassword", Expect.Allowed, "Change my password" },
+        // Wallets, commissions, audit
+        { "", "/wallet", Expect.ToLogin, null },
+        { "", "/audit", Expect.ToLogin, null },
+        { "", "/wallets/1/statement.csv", Expect.ToLogin, null },
+        { Roles.Reseller, "/wallet", Expect.Allowed, "My wallet" },
+        { Roles.Reseller, "/admin/wallets", Expect.Denied, null },
+        { Roles.Reseller, "/admin/commissions", Expect.Denied, null },
+        { Roles.Reseller, "/audit", Expect.Denied, null },
+        { Roles.Reseller, "/auditor/wallets", Expect.Denied, null },
+        { Roles.Reseller, "/wallets/1/statement.csv", Expect.Denied, null },
+        { Roles.Auditor, "/wallet", Expect.Denied, null },
+        { Roles.Auditor, "/admin/wallets", Expect.Denied, null },
+        { Roles.Auditor, "/admin/commissions", Expect.Denied, null },
+        { Roles.Auditor, "/audit", Expect.Allowed, "Audit log" },
+        { Roles.Auditor, "/auditor/wallets", Expect.Allowed, "Read only" },
+        { Roles.Admin, "/admin/wallets", Expect.Allowed, "Credit a deposit" },
+        { Roles.Admin, "/admin/commissions", Expect.Allowed, "Commission plans" },
+        { Roles.Admin, "/audit", Expect.Allowed, "Audit log" },
+        { Roles.Admin, "/wallet", Expect.Denied, null },
     };
 
     [Theory]
