@@ -57,7 +57,7 @@ public sealed class CommissionServiceTests(PortalAppFactory app) : IClassFixture
         Assert.Equal(name, plan.Name);
         Assert.Equal(new Money(325), CommissionService.Earns(plan, Operator.Grameenphone, NumberType.Prepaid, Money.FromTaka(100)));
         await using var db = await app.DbAsync();
-        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync();
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email!).SingleAsync();
         Assert.Equal([email], (await Commissions.ListAsync()).Single(p => p.Id == planId).Resellers);
         Assert.DoesNotContain(email, (await Commissions.ListAsync()).Single(p => p.IsDefault).Resellers);
         var actions = await db.AuditEntries.Where(e => e.TargetDisplay == name || (e.TargetType == AuditTargets.Wallet && e.Details == name)).Select(e => e.Action).ToListAsync();
