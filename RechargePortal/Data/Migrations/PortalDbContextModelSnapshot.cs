@@ -420,6 +420,8 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CommissionPlanId");
+
                     b.HasIndex("UserId")
                         .IsUnique();
 
@@ -500,6 +502,11 @@ namespace RechargePortal.Data.Migrations
 
             modelBuilder.Entity("RechargePortal.Features.Wallets.Wallet", b =>
                 {
+                    b.HasOne("RechargePortal.Features.Commissions.CommissionPlan", null)
+                        .WithMany()
+                        .HasForeignKey("CommissionPlanId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("RechargePortal.Data.PortalUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

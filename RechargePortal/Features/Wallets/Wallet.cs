@@ -95,6 +95,7 @@ internal sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
         wallet.ToTable("Wallets", t => t.HasCheckConstraint("CK_Wallets_Balance_NotNegative", "BalancePoisha >= 0"));
         wallet.HasIndex(w => w.UserId).IsUnique();
         wallet.HasOne(w => w.User).WithMany().HasForeignKey(w => w.UserId).OnDelete(DeleteBehavior.Restrict);
+        wallet.HasOne<Commissions.CommissionPlan>().WithMany().HasForeignKey(w => w.CommissionPlanId).OnDelete(DeleteBehavior.Restrict);
         wallet.Ignore(w => w.Balance);
     }
 }

@@ -11,7 +11,7 @@ using RechargePortal.Data;
 namespace RechargePortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122195304_WalletsAndCommissions")]
+    [Migration("20261122201127_WalletsAndCommissions")]
     partial class WalletsAndCommissions
     {
         /// <inheritdoc />
@@ -423,6 +423,8 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CommissionPlanId");
+
                     b.HasIndex("UserId")
                         .IsUnique();
 
@@ -503,6 +505,11 @@ namespace RechargePortal.Data.Migrations
 
             modelBuilder.Entity("RechargePortal.Features.Wallets.Wallet", b =>
                 {
+                    b.HasOne("RechargePortal.Features.Commissions.CommissionPlan", null)
+                        .WithMany()
+                        .HasForeignKey("CommissionPlanId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("RechargePortal.Data.PortalUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -28,29 +28,6 @@ namespace RechargePortal.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Wallets",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    BalancePoisha = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CommissionPlanId = table.Column<long>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Wallets", x => x.Id);
-                    table.CheckConstraint("CK_Wallets_Balance_NotNegative", "BalancePoisha >= 0");
-                    table.ForeignKey(
-                        name: "FK_Wallets_AspNetUsers_UserId",
-                        column: x => x.UserId,
-                        principalTable: "AspNetUsers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "CommissionRates",
                 columns: table => new
                 {
@@ -71,6 +48,35 @@ namespace RechargePortal.Data.Migrations
                         principalTable: "CommissionPlans",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Wallets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    BalancePoisha = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CommissionPlanId = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Wallets", x => x.Id);
+                    table.CheckConstraint("CK_Wallets_Balance_NotNegative", "BalancePoisha >= 0");
+                    table.ForeignKey(
+                        name: "FK_Wallets_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Wallets_CommissionPlans_CommissionPlanId",
+                        column: x => x.CommissionPlanId,
+                        principalTable: "CommissionPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -136,6 +142,11 @@ namespace RechargePortal.Data.Migrations
                 columns: new[] { "WalletId", "AtUtc" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Wallets_CommissionPlanId",
+                table: "Wallets",
+                column: "CommissionPlanId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Wallets_UserId",
                 table: "Wallets",
                 column: "UserId",
@@ -152,10 +163,10 @@ namespace RechargePortal.Data.Migrations
                 name: "LedgerEntries");
 
             migrationBuilder.DropTable(
-                name: "CommissionPlans");
+                name: "Wallets");
 
             migrationBuilder.DropTable(
-                name: "Wallets");
+                name: "CommissionPlans");
         }
     }
 }
