@@ -5,6 +5,7 @@ using RechargePortal.Data;
 using RechargePortal.Features;
 using RechargePortal.Features.Operations;
 using RechargePortal.Jobs;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddData();
 builder.AddPortalIdentity();
+builder.AddProviders();
 builder.AddJobs();
 builder.AddFeatures();
 

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Data;
+
+namespace RechargePortal.Providers.CallLog;
+
+/// <summary>Where adapters record each call. Already masked by the adapter.</summary>
+public interface IUpstreamCallLog
+{
+    Task RecordAsync(UpstreamCall call, CancellationToken ct = default);
+}
+
+/// <summary>Writes the call log to the database; a failed write is logged, never thrown into the adapter (the call has happened).</summary>
+public sealed class DatabaseUpstreamCallLog(
+    IDbContextFactory<PortalDbContext> dbs, ProviderStatusNotifier notifier, ILogger<DatabaseUpstreamCallLog> logger) : IUpstreamCallLog
+{
+    public async Task RecordAsync(UpstreamCall call, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
+            db.Set<UpstreamCall>().Add(call);
+            await db.SaveChangesAsync(CancellationToken.None);
+            notifier.NotifyChanged(call.Provider);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            logger.LogError(e, "Could not record an upstream {Operation} call to {Provider} in the call log.", call.Operation, call.Provider);
+        }
+    }
+}
