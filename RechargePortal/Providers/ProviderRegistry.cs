@@ -16,14 +16,15 @@ public sealed class ProviderRegistry
     public ProviderRegistry(
         IOptions<ProvidersOptions> options, IHttpClientFactory http, IUpstreamCallLog callLog, TimeProvider time, ILoggerFactory loggers)
     {
+        var secrets = options.Value.Accounts.SelectMany(a => a.Secrets).Distinct().ToList();
         All = options.Value.Accounts.Select(settings =>
         {
             var client = settings.IsSandbox ? SandboxClient : UpstreamClient;
             HttpClient Clients() => http.CreateClient(client);
             return settings.Kind switch
             {
-                ProviderKind.Ecare => (IRechargeProvider)new EcareProvider(settings, Clients, callLog, time, loggers.CreateLogger<EcareProvider>()),
-                ProviderKind.Flexi => new FlexiProvider(settings, Clients, callLog, time, loggers.CreateLogger<FlexiProvider>()),
+                ProviderKind.Ecare => (IRechargeProvider)new EcareProvider(settings, Clients, callLog, time, loggers.CreateLogger<EcareProvider>()) { AlsoMask = secrets },
+                ProviderKind.Flexi => new FlexiProvider(settings, Clients, callLog, time, loggers.CreateLogger<FlexiProvider>()) { AlsoMask = secrets },
                 _ => throw new InvalidOperationException($"Providers:{settings.Name}:Kind is not set."),
             };
         }).ToList();

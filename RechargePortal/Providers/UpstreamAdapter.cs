@@ -44,6 +44,9 @@ public abstract class UpstreamAdapter(
     public virtual Task<OfferPacksResult> ListOfferPacksAsync(CancellationToken ct = default) =>
         Task.FromResult<OfferPacksResult>(new OfferPacksResult.NotSupported());
 
+    /// <summary>Other accounts' secrets, masked too: one vendor's reply or error must not leak another's key.</summary>
+    public IReadOnlyList<string> AlsoMask { get; init; } = [];
+
     /// <summary>Replaces every configured secret in a text with <c>***</c>.</summary>
     public string Mask(string? text)
     {
@@ -52,7 +55,7 @@ public abstract class UpstreamAdapter(
             return text ?? "";
         }
 
-        foreach (var secret in Settings.Secrets)
+        foreach (var secret in Settings.Secrets.Concat(AlsoMask))
         {
             text = text.Replace(secret, "***", StringComparison.Ordinal);
             var encoded = Uri.EscapeDataString(secret);

@@ -45,6 +45,21 @@ public sealed class UpstreamCall : IAppendOnly
             IsError = isError,
         };
 
+    /// <summary>A copy (not yet saved) with a masking function applied to every text it holds.</summary>
+    public UpstreamCall Masked(Func<string, string> mask) => new()
+    {
+        AtUtc = AtUtc,
+        Provider = Provider,
+        Operation = Operation,
+        Reference = Reference,
+        Request = mask(Request),
+        HttpStatus = HttpStatus,
+        Reply = Reply is null ? null : mask(Reply),
+        DurationMs = DurationMs,
+        Outcome = mask(Outcome),
+        IsError = IsError,
+    };
+
     private static string? Truncate(string? text, int max) =>
         text is null || text.Length <= max ? text : text[..max] + "…[truncated]";
 }
