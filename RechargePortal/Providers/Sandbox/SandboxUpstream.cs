@@ -107,50 +107,50 @@ public sealed class SandboxHandler(SandboxUpstream sandbox) : HttpMessageHandler
         switch (service)
         {
             case "MRC":
-            {
-                var refid = q.GetValueOrDefault("refid") ?? "";
-                var number = q.GetValueOrDefault("number") ?? "";
-                var outcome = SandboxUpstream.OutcomeFor(number);
-                if (!long.TryParse(q.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var taka) || refid.Length == 0)
                 {
-                    return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""");
-                }
+                    var refid = q.GetValueOrDefault("refid") ?? "";
+                    var number = q.GetValueOrDefault("number") ?? "";
+                    var outcome = SandboxUpstream.OutcomeFor(number);
+                    if (!long.TryParse(q.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var taka) || refid.Length == 0)
+                    {
+                        return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""");
+                    }
 
-                if (outcome == SandboxOutcome.RejectedAtSubmit)
-                {
-                    return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""");
-                }
+                    if (outcome == SandboxOutcome.RejectedAtSubmit)
+                    {
+                        return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""");
+                    }
 
-                var recharge = new SandboxUpstream.Recharge(number, taka * 100, outcome, sandbox.Now,
-                    account.NextTrxId($"E{sandbox.Now:ddMMyy}MRC"), account.NextTrxId($"R{sandbox.Now:yyMMdd}."));
-                if (!account.Recharges.TryAdd(refid, recharge))
-                {
-                    return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"DUPLICATE","MESSAGE":"Duplicate Reference or Duplicate Recharge Request"}""");
-                }
+                    var recharge = new SandboxUpstream.Recharge(number, taka * 100, outcome, sandbox.Now,
+                        account.NextTrxId($"E{sandbox.Now:ddMMyy}MRC"), account.NextTrxId($"R{sandbox.Now:yyMMdd}."));
+                    if (!account.Recharges.TryAdd(refid, recharge))
+                    {
+                        return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"DUPLICATE","MESSAGE":"Duplicate Reference or Duplicate Recharge Request"}""");
+                    }
 
-                account.Debit(recharge.AmountPoisha);
-                if (outcome == SandboxOutcome.GarbledReplyThenSucceeds)
-                {
-                    return Reply(HttpStatusCode.OK, "<html><head><title>Warning</title></head><body><b>Warning</b>: mysqli_query(): MySQL server has gone away</body></html>", "text/html");
-                }
+                    account.Debit(recharge.AmountPoisha);
+                    if (outcome == SandboxOutcome.GarbledReplyThenSucceeds)
+                    {
+                        return Reply(HttpStatusCode.OK, "<html><head><title>Warning</title></head><body><b>Warning</b>: mysqli_query(): MySQL server has gone away</body></html>", "text/html");
+                    }
 
-                return EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"RECEIVED","OPERATOR":"{{q.GetValueOrDefault("operator")}}","NUMBER":"{{number}}","AMOUNT":"{{taka}}","TRXID":"{{recharge.UpstreamTrxId}}","MESSAGE":"Your Mobile Recharge Request Received."}""");
-            }
+                    return EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"RECEIVED","OPERATOR":"{{q.GetValueOrDefault("operator")}}","NUMBER":"{{number}}","AMOUNT":"{{taka}}","TRXID":"{{recharge.UpstreamTrxId}}","MESSAGE":"Your Mobile Recharge Request Received."}""");
+                }
 
             case "MRCSTATUS":
-            {
-                if (!account.Recharges.TryGetValue(q.GetValueOrDefault("refid") ?? "", out var r))
                 {
-                    return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"INVALIDREF","MESSAGE":"Sorry! Invalid Reference"}""");
-                }
+                    if (!account.Recharges.TryGetValue(q.GetValueOrDefault("refid") ?? "", out var r))
+                    {
+                        return EcareJson("""{"STATUS":"FAILED","RECHARGE_STATUS":"INVALIDREF","MESSAGE":"Sorry! Invalid Reference"}""");
+                    }
 
-                return State(r) switch
-                {
-                    "SUCCESS" => EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"SUCCESS","RECHARGE_TRXID":"{{r.OperatorTrxId}}","MESSAGE":"200: Recharge Tk{{r.AmountPoisha / 100}} to {{r.Number}} SUCCESS. TrxID: {{r.UpstreamTrxId}}. C/B Tk{{Plain(account.BalancePoisha)}}. @ECARE"}"""),
-                    "FAILED" => EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"FAILED","RECHARGE_TRXID":"{{r.OperatorTrxId}}","MESSAGE":"Recharge Tk{{r.AmountPoisha / 100}} to {{r.Number}} FAILED. @ECARE"}"""),
-                    var pending => EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"{{pending}}","RECHARGE_TRXID":"","MESSAGE":""}"""),
-                };
-            }
+                    return State(r) switch
+                    {
+                        "SUCCESS" => EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"SUCCESS","RECHARGE_TRXID":"{{r.OperatorTrxId}}","MESSAGE":"200: Recharge Tk{{r.AmountPoisha / 100}} to {{r.Number}} SUCCESS. TrxID: {{r.UpstreamTrxId}}. C/B Tk{{Plain(account.BalancePoisha)}}. @ECARE"}"""),
+                        "FAILED" => EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"FAILED","RECHARGE_TRXID":"{{r.OperatorTrxId}}","MESSAGE":"Recharge Tk{{r.AmountPoisha / 100}} to {{r.Number}} FAILED. @ECARE"}"""),
+                        var pending => EcareJson($$"""{"STATUS":"OK","RECHARGE_STATUS":"{{pending}}","RECHARGE_TRXID":"","MESSAGE":""}"""),
+                    };
+                }
 
             case "BLCK":
                 return EcareJson($$"""{"STATUS":"OK","MAIN_BALANCE":"{{Formatted(account.BalancePoisha)}}","STOCK_BALANCE":"30.00","COMMISSION_TYPE":"Prepaid","COMMISSION_RATE":"3.00","MESSAGE":"Balance Equerry Success"}""");
@@ -168,44 +168,44 @@ public sealed class SandboxHandler(SandboxUpstream sandbox) : HttpMessageHandler
         switch (path.TrimEnd('/').ToLowerInvariant())
         {
             case "/sendapi/request":
-            {
-                var id = form.GetValueOrDefault("id") ?? "";
-                var number = form.GetValueOrDefault("number") ?? "";
-                var outcome = SandboxUpstream.OutcomeFor(number);
-                if (outcome == SandboxOutcome.RejectedAtSubmit || id.Length == 0
-                    || !long.TryParse(form.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var taka))
                 {
-                    return FlexiJson("""{"success":false,"status":2,"message":"Recharge Request Failed"}""");
-                }
+                    var id = form.GetValueOrDefault("id") ?? "";
+                    var number = form.GetValueOrDefault("number") ?? "";
+                    var outcome = SandboxUpstream.OutcomeFor(number);
+                    if (outcome == SandboxOutcome.RejectedAtSubmit || id.Length == 0
+                        || !long.TryParse(form.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var taka))
+                    {
+                        return FlexiJson("""{"success":false,"status":2,"message":"Recharge Request Failed"}""");
+                    }
 
-                var recharge = new SandboxUpstream.Recharge(number, taka * 100, outcome, sandbox.Now, "", account.NextTrxId("FX"));
-                if (!account.Recharges.TryAdd(id, recharge))
-                {
-                    return FlexiJson("""{"success":false,"status":2,"message":"Duplicate id"}""");
-                }
+                    var recharge = new SandboxUpstream.Recharge(number, taka * 100, outcome, sandbox.Now, "", account.NextTrxId("FX"));
+                    if (!account.Recharges.TryAdd(id, recharge))
+                    {
+                        return FlexiJson("""{"success":false,"status":2,"message":"Duplicate id"}""");
+                    }
 
-                account.Debit(recharge.AmountPoisha);
-                return outcome == SandboxOutcome.GarbledReplyThenSucceeds
-                    ? Reply(HttpStatusCode.OK, "", "text/html")
-                    : FlexiJson("""{"success":true,"status":1,"message":"Flexiload- Request Submit Successfully"}""");
-            }
+                    account.Debit(recharge.AmountPoisha);
+                    return outcome == SandboxOutcome.GarbledReplyThenSucceeds
+                        ? Reply(HttpStatusCode.OK, "", "text/html")
+                        : FlexiJson("""{"success":true,"status":1,"message":"Flexiload- Request Submit Successfully"}""");
+                }
 
             case "/sendapi/status":
-            {
-                if (!account.Recharges.TryGetValue(form.GetValueOrDefault("id") ?? "", out var r))
                 {
-                    return FlexiJson("""{"success":false,"status":2,"message":"Invalid id"}""");
-                }
+                    if (!account.Recharges.TryGetValue(form.GetValueOrDefault("id") ?? "", out var r))
+                    {
+                        return FlexiJson("""{"success":false,"status":2,"message":"Invalid id"}""");
+                    }
 
-                var status = State(r) switch
-                {
-                    "SUCCESS" => "1",
-                    "FAILED" => "2",
-                    _ => "0",
-                };
-                // The vendor's own malformed shape: an unquoted value, a misspelt key, a key with stray spaces.
-                return FlexiJson($$"""{"posotion":1,"trxid":{{r.OperatorTrxId}},"lastbalance":"{{Plain(account.BalancePoisha)}}", " status ":"{{status}}"}""");
-            }
+                    var status = State(r) switch
+                    {
+                        "SUCCESS" => "1",
+                        "FAILED" => "2",
+                        _ => "0",
+                    };
+                    // The vendor's own malformed shape: an unquoted value, a misspelt key, a key with stray spaces.
+                    return FlexiJson($$"""{"posotion":1,"trxid":{{r.OperatorTrxId}},"lastbalance":"{{Plain(account.BalancePoisha)}}", " status ":"{{status}}"}""");
+                }
 
             case "/sendapi/balance":
                 return FlexiJson($$"""{"success":true,"status":1,"balance":"{{Plain(account.BalancePoisha)}}"}""");
