@@ -31,12 +31,20 @@ public sealed class RefreshProviderBalancesJob(ProviderRegistry providers, Provi
                 continue;
             }
 
-            var result = await admin.RefreshBalanceAsync(provider.Name, ct);
-            if (result is BalanceResult.Unknown unknown)
-            {
-                logger.LogWarning("Balance of {Provider} not read: {Why}", provider.Name, unknown.Why);
-            }
+            await RunForAsync(provider.Name, ct);
         }
+    }
+
+    /// <summary>One provider, paused or not: what the "Check balance now" button runs.</summary>
+    public async Task<BalanceResult> RunForAsync(string providerName, CancellationToken ct)
+    {
+        var result = await admin.RefreshBalanceAsync(providerName, ct);
+        if (result is BalanceResult.Unknown unknown)
+        {
+            logger.LogWarning("Balance of {Provider} not read: {Why}", providerName, unknown.Why);
+        }
+
+        return result;
     }
 }
 

@@ -16,6 +16,8 @@ public static class NavItems
     [
         new("Dashboard", "/", Icons.Material.Filled.Dashboard, Roles.All),
         new("Users", "/admin/users", Icons.Material.Filled.People, [Roles.Admin]),
+        new("Providers", "/admin/providers", Icons.Material.Filled.Hub, [Roles.Admin]),
+        new("Offer packs", "/offers", Icons.Material.Filled.LocalOffer, [Roles.Reseller, Roles.Admin]),
         new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
     ];
 
