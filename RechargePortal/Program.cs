@@ -6,6 +6,7 @@ using RechargePortal.Features;
 using RechargePortal.Features.Operations;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddData();
 builder.AddPortalIdentity();
+builder.AddProviders();
 builder.AddJobs();
 builder.AddFeatures();
 

@@ -1,6 +1,6 @@
 using RechargePortal.Features.Commissions;
-using RechargePortal.Features.Recharge;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 
 namespace RechargePortal.Tests.Features.Commissions;
 
@@ -9,9 +9,9 @@ public sealed class CommissionCalculatorTests
     private static CommissionPlan Plan(PackCommissionMode mode = PackCommissionMode.PlanRate)
     {
         var plan = CommissionPlan.Create("Test", mode, DateTime.UtcNow);
-        plan.SetRate(Operator.Grameenphone, NumberType.Prepaid, new CommissionRateValue(275));
-        plan.SetRate(Operator.Robi, NumberType.Prepaid, new CommissionRateValue(300));
-        plan.SetRate(Operator.Grameenphone, NumberType.Postpaid, new CommissionRateValue(50));
+        plan.SetRate(MobileOperator.Grameenphone, NumberType.Prepaid, new CommissionRateValue(275));
+        plan.SetRate(MobileOperator.Robi, NumberType.Prepaid, new CommissionRateValue(300));
+        plan.SetRate(MobileOperator.Grameenphone, NumberType.Postpaid, new CommissionRateValue(50));
         return plan;
     }
 
@@ -31,10 +31,10 @@ public sealed class CommissionCalculatorTests
         var plan = Plan();
         var hundred = Money.FromTaka(100);
 
-        Assert.Equal(275, CommissionCalculator.For(plan, Operator.Grameenphone, NumberType.Prepaid, hundred).Poisha);
-        Assert.Equal(300, CommissionCalculator.For(plan, Operator.Robi, NumberType.Prepaid, hundred).Poisha);
-        Assert.Equal(50, CommissionCalculator.For(plan, Operator.Grameenphone, NumberType.Postpaid, hundred).Poisha);
-        Assert.Equal(0, CommissionCalculator.For(plan, Operator.Banglalink, NumberType.Prepaid, hundred).Poisha);
+        Assert.Equal(275, CommissionCalculator.For(plan, MobileOperator.Grameenphone, NumberType.Prepaid, hundred).Poisha);
+        Assert.Equal(300, CommissionCalculator.For(plan, MobileOperator.Robi, NumberType.Prepaid, hundred).Poisha);
+        Assert.Equal(50, CommissionCalculator.For(plan, MobileOperator.Grameenphone, NumberType.Postpaid, hundred).Poisha);
+        Assert.Equal(0, CommissionCalculator.For(plan, MobileOperator.Banglalink, NumberType.Prepaid, hundred).Poisha);
     }
 
     [Fact]
@@ -43,10 +43,10 @@ public sealed class CommissionCalculatorTests
         var pack = Money.FromTaka(116);
         var vendor = new Money(200);
 
-        Assert.Equal(vendor, CommissionCalculator.For(Plan(PackCommissionMode.VendorPackCommission), Operator.Robi, NumberType.Prepaid, pack, vendor));
-        Assert.Equal(348, CommissionCalculator.For(Plan(PackCommissionMode.PlanRate), Operator.Robi, NumberType.Prepaid, pack, vendor).Poisha);
+        Assert.Equal(vendor, CommissionCalculator.For(Plan(PackCommissionMode.VendorPackCommission), MobileOperator.Robi, NumberType.Prepaid, pack, vendor));
+        Assert.Equal(348, CommissionCalculator.For(Plan(PackCommissionMode.PlanRate), MobileOperator.Robi, NumberType.Prepaid, pack, vendor).Poisha);
         // Not a pack: the plan rate whatever the mode.
-        Assert.Equal(348, CommissionCalculator.For(Plan(PackCommissionMode.VendorPackCommission), Operator.Robi, NumberType.Prepaid, pack).Poisha);
+        Assert.Equal(348, CommissionCalculator.For(Plan(PackCommissionMode.VendorPackCommission), MobileOperator.Robi, NumberType.Prepaid, pack).Poisha);
     }
 
     [Theory]

@@ -2,8 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
-using RechargePortal.Features.Recharge;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 using RechargePortal.Tests.TestSupport;
 
 namespace RechargePortal.Tests.Features.Commissions;
@@ -34,11 +34,11 @@ public sealed class CommissionServiceTests(PortalAppFactory app) : IClassFixture
         var admin = await app.AdminActorAsync();
         var plan = (await Commissions.ListAsync()).Single(p => p.IsDefault);
 
-        var result = await Commissions.SetRateAsync(admin, plan.Id, Operator.Robi, NumberType.Prepaid, rate);
+        var result = await Commissions.SetRateAsync(admin, plan.Id, MobileOperator.Robi, NumberType.Prepaid, rate);
 
         Assert.False(result.Succeeded);
         Assert.Equal("Rate", result.Field);
-        Assert.Equal(plan.Rates.GetValueOrDefault((Operator.Robi, NumberType.Prepaid)), (await Commissions.ListAsync()).Single(p => p.IsDefault).Rates.GetValueOrDefault((Operator.Robi, NumberType.Prepaid)));
+        Assert.Equal(plan.Rates.GetValueOrDefault((MobileOperator.Robi, NumberType.Prepaid)), (await Commissions.ListAsync()).Single(p => p.IsDefault).Rates.GetValueOrDefault((MobileOperator.Robi, NumberType.Prepaid)));
     }
 
     [Fact]
@@ -50,12 +50,12 @@ public sealed class CommissionServiceTests(PortalAppFactory app) : IClassFixture
         Assert.True((await Commissions.CreatePlanAsync(admin, name, PackCommissionMode.PlanRate)).Succeeded);
         var planId = (await Commissions.ListAsync()).Single(p => p.Name == name).Id;
 
-        Assert.True((await Commissions.SetRateAsync(admin, planId, Operator.Grameenphone, NumberType.Prepaid, "3.25")).Succeeded);
+        Assert.True((await Commissions.SetRateAsync(admin, planId, MobileOperator.Grameenphone, NumberType.Prepaid, "3.25")).Succeeded);
         Assert.True((await Commissions.AssignAsync(admin, walletId, planId)).Succeeded);
 
         var plan = await Commissions.PlanForResellerAsync(userId);
         Assert.Equal(name, plan.Name);
-        Assert.Equal(new Money(325), CommissionService.Earns(plan, Operator.Grameenphone, NumberType.Prepaid, Money.FromTaka(100)));
+        Assert.Equal(new Money(325), CommissionService.Earns(plan, MobileOperator.Grameenphone, NumberType.Prepaid, Money.FromTaka(100)));
         await using var db = await app.DbAsync();
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email!).SingleAsync();
         Assert.Equal([email], (await Commissions.ListAsync()).Single(p => p.Id == planId).Resellers);

@@ -21,6 +21,8 @@ public static class NavItems
         new("Commissions", "/admin/commissions", Icons.Material.Filled.Percent, [Roles.Admin]),
         new("Wallets", "/auditor/wallets", Icons.Material.Filled.AccountBalanceWallet, [Roles.Auditor]),
         new("Audit log", "/audit", Icons.Material.Filled.History, [Roles.Auditor, Roles.Admin]),
+        new("Providers", "/admin/providers", Icons.Material.Filled.Hub, [Roles.Admin]),
+        new("Offer packs", "/offers", Icons.Material.Filled.LocalOffer, [Roles.Reseller, Roles.Admin]),
         new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
     ];
 

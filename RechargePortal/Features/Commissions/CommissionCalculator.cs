@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using RechargePortal.Features.Recharge;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Commissions;
 
@@ -59,7 +59,7 @@ public static class CommissionCalculator
     }
 
     /// <param name="vendorPackCommission">The vendor's commission for the pack being bought, when the amount buys one.</param>
-    public static Money For(CommissionPlan plan, Operator op, NumberType type, Money amount, Money? vendorPackCommission = null)
+    public static Money For(CommissionPlan plan, MobileOperator op, NumberType type, Money amount, Money? vendorPackCommission = null)
     {
         if (vendorPackCommission is { } packCommission && plan.PackMode == PackCommissionMode.VendorPackCommission)
         {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using RechargePortal.Features.Recharge;
+using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Commissions;
 
@@ -30,10 +30,10 @@ public sealed class CommissionPlan
         new() { Name = name, PackMode = packMode, CreatedAtUtc = nowUtc };
 
     /// <summary>The rate for an operator and number type; 0 where the plan sets none.</summary>
-    public CommissionRateValue RateFor(Operator op, NumberType type) =>
+    public CommissionRateValue RateFor(MobileOperator op, NumberType type) =>
         Rates.FirstOrDefault(r => r.Operator == op && r.NumberType == type)?.Rate ?? CommissionRateValue.Zero;
 
-    public void SetRate(Operator op, NumberType type, CommissionRateValue rate)
+    public void SetRate(MobileOperator op, NumberType type, CommissionRateValue rate)
     {
         var existing = Rates.FirstOrDefault(r => r.Operator == op && r.NumberType == type);
         if (existing is null)
@@ -51,7 +51,7 @@ public sealed class CommissionRate
 {
     public long Id { get; private set; }
     public long PlanId { get; private set; }
-    public Operator Operator { get; set; }
+    public MobileOperator Operator { get; set; }
     public NumberType NumberType { get; set; }
     /// <summary>Hundredths of a percent: 2.75 % = 275.</summary>
     public int BasisPoints { get; set; }

@@ -2,14 +2,14 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
-using RechargePortal.Features.Recharge;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Commissions;
 
 public sealed record PlanSummary(long Id, string Name, bool IsDefault, PackCommissionMode PackMode,
-    IReadOnlyDictionary<(Operator, NumberType), CommissionRateValue> Rates, IReadOnlyList<string> Resellers);
+    IReadOnlyDictionary<(MobileOperator, NumberType), CommissionRateValue> Rates, IReadOnlyList<string> Resellers);
 
 public sealed record CommissionResult(bool Succeeded, string? Error = null, string? Field = null)
 {
@@ -67,7 +67,7 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
         }, ct);
     }
 
-    public Task<CommissionResult> SetRateAsync(Actor admin, long planId, Operator op, NumberType type, string? rateText, CancellationToken ct = default)
+    public Task<CommissionResult> SetRateAsync(Actor admin, long planId, MobileOperator op, NumberType type, string? rateText, CancellationToken ct = default)
     {
         if (!CommissionRateValue.TryParse(rateText, out var rate, out var error))
         {
@@ -168,6 +168,6 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
     }
 
     /// <summary>What a recharge earns under a reseller's plan, for the recharge form and the pipeline.</summary>
-    public static Money Earns(CommissionPlan plan, Operator op, NumberType type, Money amount, Money? vendorPackCommission = null) =>
+    public static Money Earns(CommissionPlan plan, MobileOperator op, NumberType type, Money amount, Money? vendorPackCommission = null) =>
         CommissionCalculator.For(plan, op, type, amount, vendorPackCommission);
 }

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Data;
+using RechargePortal.Providers;
+
+namespace RechargePortal.Features.Offers;
+
+public sealed record OfferRefreshResult(bool Succeeded, int Added, int Updated, int Deactivated, string? Error)
+{
+    public string Message => Succeeded
+        ? $"{Added} new, {Updated} changed, {Deactivated} withdrawn."
+        : $"Offer packs not refreshed: {Error}";
+}
+
+public sealed class OfferFilter
+{
+    public MobileOperator? Operator { get; set; }
+    public OfferType? Type { get; set; }
+    public long? MinPricePoisha { get; set; }
+    public long? MaxPricePoisha { get; set; }
+    public string? Search { get; set; }
+}
+
+/// <summary>Keeps the offer-pack catalogue in step with the providers, and lists it.</summary>
+public sealed class OfferPackService(
+    ProviderRegistry providers,
+    IDbContextFactory<PortalDbContext> dbs,
+    ProviderStatusNotifier notifier,
+    TimeProvider time)
+{
+    /// <summary>
+    /// Upserts the provider's packs in one transaction, deactivates those it no longer lists, and
+    /// keeps its commission per pack. A failed read changes nothing; a repeat changes nothing.
+    /// </summary>
+    public async Task<OfferRefreshResult> RefreshAsync(string providerName, CancellationToken ct = default)
+    {
+        var provider = providers.Get(providerName);
+        var listed = await provider.ListOfferPacksAsync(ct);
+        switch (listed)
+        {
+            case OfferPacksResult.NotSupported:
+                return new OfferRefreshResult(false, 0, 0, 0, $"{provider.Name} has no offer-pack list");
+            case OfferPacksResult.Unknown unknown:
+                notifier.NotifyChanged(provider.Name);
+                return new OfferRefreshResult(false, 0, 0, 0, unknown.Why);
+        }
+
+        var packs = ((OfferPacksResult.Listed)listed).Packs
+            .GroupBy(p => (p.Operator, p.NumberType, p.PricePoisha))
+            .Select(g => g.First())
+            .ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        int added = 0, updated = 0, deactivated = 0;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var existing = await db.Set<OfferPack>().Where(p => p.Provider == provider.Name).ToListAsync(ct);
+        var byKey = existing.ToDictionary(p => (p.Operator, p.NumberType, p.PricePoisha));
+        foreach (var info in packs)
+        {
+            if (byKey.Remove((info.Operator, info.NumberType, info.PricePoisha), out var pack))
+            {
+                updated += pack.Apply(info, now) ? 1 : 0;
+            }
+            else
+            {
+                db.Set<OfferPack>().Add(OfferPack.From(provider.Name, info, now));
+                added++;
+            }
+        }
+
+        foreach (var gone in byKey.Values)
+        {
+            deactivated += gone.Deactivate(now) ? 1 : 0;
+        }
+
+        var state = await ProviderAdminService.StateAsync(db, provider.Name, ct);
+        state.RecordOfferPacksRefreshed(now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        notifier.NotifyChanged(provider.Name);
+        return new OfferRefreshResult(true, added, updated, deactivated, null);
+    }
+
+    /// <summary>Active packs of providers that are configured, cheapest first.</summary>
+    public async Task<IReadOnlyList<OfferPack>> ActiveAsync(OfferFilter filter, CancellationToken ct = default)
+    {
+        var names = providers.All.Select(p => p.Name).ToList();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var query = db.Set<OfferPack>().AsNoTracking().Where(p => p.IsActive && names.Contains(p.Provider));
+        if (filter.Operator is { } op)
+        {
+            query = query.Where(p => p.Operator == op);
+        }
+
+        if (filter.Type is { } type)
+        {
+            query = query.Where(p => p.OfferType == type);
+        }
+
+        if (filter.MinPricePoisha is { } min)
+        {
+            query = query.Where(p => p.PricePoisha >= min);
+        }
+
+        if (filter.MaxPricePoisha is { } max)
+        {
+            query = query.Where(p => p.PricePoisha <= max);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var like = $"%{filter.Search.Trim()}%";
+            query = query.Where(p => EF.Functions.Like(p.Internet ?? "", like) || EF.Functions.Like(p.Minutes ?? "", like)
+                || EF.Functions.Like(p.Sms ?? "", like) || EF.Functions.Like(p.Validity ?? "", like)
+                || EF.Functions.Like(p.Details ?? "", like) || EF.Functions.Like(p.CallRate ?? "", like));
+        }
+
+        return await query.OrderBy(p => p.PricePoisha).ThenBy(p => p.Operator).Take(500).ToListAsync(ct);
+    }
+}

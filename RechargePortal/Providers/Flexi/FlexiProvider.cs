@@ -1,0 +1,157 @@
+using RechargePortal.Providers.CallLog;
+using RechargePortal.Providers.Sandbox;
+
+namespace RechargePortal.Providers.Flexi;
+
+/// <summary>
+/// Flexi (flexi-api.md): form POSTs to <c>BaseUrl/sendapi/{request,status,balance}</c> with the
+/// <c>band-key</c> header (and <c>refer</c> where a deployment whitelists callers). Its status
+/// reply is malformed JSON, read by <see cref="LenientReply"/>.
+/// </summary>
+public sealed class FlexiProvider(
+    ProviderSettings settings,
+    Func<HttpClient> httpClients,
+    IUpstreamCallLog callLog,
+    TimeProvider time,
+    ILogger<FlexiProvider> logger) : UpstreamAdapter(settings, httpClients, callLog, time, logger)
+{
+    /// <summary>Where the built-in sandbox answers this account's calls (the sandbox handler never leaves the process).</summary>
+    public static string SandboxBaseUrl(string provider) => $"http://{SandboxHost.For(provider, ProviderKind.Flexi)}";
+
+    public override ProviderKind Kind => ProviderKind.Flexi;
+
+    public override string Host => IsSandbox ? "built-in sandbox" : HostOf(Settings.BaseUrl);
+
+    private string BaseUrl => (IsSandbox ? SandboxBaseUrl(Name) : Settings.BaseUrl!.Trim()).TrimEnd('/');
+
+    public static string? OperatorCode(MobileOperator op, NumberType type) => (op, type) switch
+    {
+        (MobileOperator.Grameenphone, NumberType.Skitto) => "SK",
+        (_, NumberType.Skitto) => null,
+        (MobileOperator.Grameenphone, _) => "GP",
+        (MobileOperator.Robi, _) => "RB",
+        (MobileOperator.Airtel, _) => "AT",
+        (MobileOperator.Banglalink, _) => "BL",
+        (MobileOperator.Teletalk, _) => "TT",
+        _ => null,
+    };
+
+    public override Task<SubmitResult> SubmitAsync(RechargeRequest request, CancellationToken ct = default)
+    {
+        var amount = Taka.WholeTakaText(request.AmountPoisha);
+        var op = OperatorCode(request.Operator, request.NumberType);
+        if (amount is null || op is null || request.NumberType == NumberType.PowerLoad)
+        {
+            var why = amount is null ? "Flexi takes whole taka only" : $"Flexi has no {request.Operator} {request.NumberType} recharge";
+            return Task.FromResult<SubmitResult>(new SubmitResult.Rejected(why, TriedElsewhereIsSafe: true));
+        }
+
+        var fields = new List<(string, string)>
+        {
+            ("number", request.Number),
+            ("service", Settings.ServiceCode),
+            ("amount", amount),
+            ("type", request.NumberType == NumberType.Postpaid ? "2" : "1"),
+            ("id", request.Reference),
+            ("operator", op),
+        };
+        return Post(
+            UpstreamOperations.Submit, request.Reference, "request", fields, retry: false, InterpretSubmit,
+            failure => failure.NotSent
+                ? new SubmitResult.Rejected($"not sent: {failure.Why}", TriedElsewhereIsSafe: true)
+                : new SubmitResult.Unknown(failure.Why),
+            DescribeSubmit, ct);
+    }
+
+    public override Task<StatusResult> QueryStatusAsync(string reference, CancellationToken ct = default) =>
+        Post(UpstreamOperations.Status, reference, "status", [("id", reference)], retry: true, InterpretStatus,
+            failure => new StatusResult.Unknown(failure.Why), DescribeStatus, ct);
+
+    public override Task<BalanceResult> QueryBalanceAsync(CancellationToken ct = default) =>
+        Post(UpstreamOperations.Balance, null, "balance", [], retry: true, InterpretBalance,
+            failure => new BalanceResult.Unknown(failure.Why), DescribeBalance, ct);
+
+    private Task<TResult> Post<TResult>(
+        string operation, string? reference, string endpoint, IReadOnlyList<(string Name, string Value)> fields, bool retry,
+        Func<UpstreamReply, TResult> interpret, Func<TransportFailure, TResult> onFailure,
+        Func<TResult, (string, bool)> describe, CancellationToken ct)
+        where TResult : class
+    {
+        var url = $"{BaseUrl}/sendapi/{endpoint}";
+        var all = new List<(string Name, string Value)> { ("user", Settings.User ?? ""), ("key", Settings.Key ?? "") };
+        all.AddRange(fields);
+        var masked = $"POST {url} [band-key: {Settings.BandKey}{(Settings.Refer is { Length: > 0 } r ? $", refer: {r}" : "")}] "
+            + string.Join("&", all.Select(f => $"{f.Name}={(f.Name == "key" ? "***" : f.Value)}"));
+
+        HttpRequestMessage Build()
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new FormUrlEncodedContent(all.Select(f => KeyValuePair.Create(f.Name, f.Value))),
+            };
+            message.Headers.TryAddWithoutValidation("band-key", Settings.BandKey);
+            if (!string.IsNullOrWhiteSpace(Settings.Refer))
+            {
+                message.Headers.TryAddWithoutValidation("refer", Settings.Refer);
+            }
+
+            return message;
+        }
+
+        return CallAsync(operation, reference, Build, Mask(masked), retry, interpret, onFailure, describe, ct);
+    }
+
+    internal static SubmitResult InterpretSubmit(UpstreamReply reply)
+    {
+        if (LenientReply.Parse(reply.Body) is not { } r)
+        {
+            return new SubmitResult.Unknown($"unreadable reply ({LenientReply.Snippet(reply.Body)})");
+        }
+
+        var success = r.Get("success")?.ToLowerInvariant();
+        var status = r.Get("status");
+        return (success, status) switch
+        {
+            ("true", "1") => new SubmitResult.Accepted(r.Get("trxid")),
+            ("false", _) => new SubmitResult.Rejected(r.Get("message") ?? "refused by Flexi", TriedElsewhereIsSafe: true),
+            _ => new SubmitResult.Unknown($"unexpected reply: success={success}, status={status}, message={r.Get("message")}"),
+        };
+    }
+
+    internal StatusResult InterpretStatus(UpstreamReply reply)
+    {
+        if (LenientReply.Parse(reply.Body) is not { } r || r.Get("status") is not { } status)
+        {
+            return new StatusResult.Unknown($"unreadable reply ({LenientReply.Snippet(reply.Body)})");
+        }
+
+        // A refusal ({"success":false,"status":2,"message":"Not User"}) carries a status too; it says nothing about the recharge.
+        if (r.Get("success")?.ToLowerInvariant() == "false")
+        {
+            return new StatusResult.Unknown($"Flexi refused the query: {r.Get("message") ?? "no message"}");
+        }
+
+        var meaning = Settings.StatusMap.TryGetValue(status, out var configured)
+            && Enum.TryParse<FlexiStatusMeaning>(configured, ignoreCase: true, out var parsed)
+            ? parsed
+            : FlexiStatusMeaning.Pending;
+        return meaning switch
+        {
+            FlexiStatusMeaning.Succeeded => new StatusResult.Succeeded(r.Get("trxid")),
+            FlexiStatusMeaning.Failed => new StatusResult.Failed(r.Get("message") ?? $"Flexi status {status}"),
+            _ => new StatusResult.Pending(),
+        };
+    }
+
+    internal static BalanceResult InterpretBalance(UpstreamReply reply)
+    {
+        if (LenientReply.Parse(reply.Body) is not { } r)
+        {
+            return new BalanceResult.Unknown($"unreadable reply ({LenientReply.Snippet(reply.Body)})");
+        }
+
+        return r.Get("success")?.ToLowerInvariant() == "true" && Taka.TryParsePoisha(r.Get("balance"), out var poisha)
+            ? new BalanceResult.Known(poisha)
+            : new BalanceResult.Unknown($"no readable balance (success={r.Get("success")}, message={r.Get("message")})");
+    }
+}
