@@ -178,7 +178,7 @@ public sealed class ProvidersInAppTests
         await using var app = new PortalAppFactory(null, new Dictionary<string, string?> { ["Jobs:OfferPacksCron"] = "15 * * * *" });
         _ = app.Services;
 
-        using var connection = JobStorage.Current.GetConnection();
+        using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
         var jobs = connection.GetRecurringJobs();
         Assert.Contains(jobs, j => j.Id == RefreshProviderBalancesJob.RecurringId && j.Cron == "*/5 * * * *");
         Assert.Contains(jobs, j => j.Id == RefreshOfferPacksJob.RecurringId && j.Cron == "15 * * * *");

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.InMemory;
 using RechargePortal.Security;
 
 namespace RechargePortal.Jobs;
@@ -15,12 +16,15 @@ public static class JobsRegistration
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
 
         // In-memory storage: the database, not Hangfire, holds what must survive a restart;
-        // recurring sweepers pick up whatever is due after one.
-        builder.Services.AddHangfire(config => config
+        // recurring sweepers pick up whatever is due after one. One storage per host, resolved from
+        // DI everywhere (server, clients, dashboard) rather than Hangfire's static JobStorage.Current,
+        // which several hosts in one process (the tests) would share and dispose under each other.
+        builder.Services.AddSingleton<JobStorage>(_ => new InMemoryStorage());
+        builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+            .UseStorage(services.GetRequiredService<JobStorage>()));
         if (options.ServerEnabled)
         {
             builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);

@@ -79,6 +79,10 @@ public sealed class ProviderJobsScheduler(IRecurringJobManager recurring, IOptio
             RefreshProviderBalancesJob.RecurringId, job => job.RunAsync(CancellationToken.None), options.Value.ProviderBalancesCron);
         recurring.AddOrUpdate<RefreshOfferPacksJob>(
             RefreshOfferPacksJob.RecurringId, job => job.RunAsync(CancellationToken.None), options.Value.OfferPacksCron);
+        // Run both once now: after a start the providers page and /offers show figures at once,
+        // not after the first hourly tick. The jobs are idempotent, so an extra run changes nothing.
+        recurring.Trigger(RefreshProviderBalancesJob.RecurringId);
+        recurring.Trigger(RefreshOfferPacksJob.RecurringId);
         return Task.CompletedTask;
     }
 
