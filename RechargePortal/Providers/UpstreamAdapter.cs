@@ -106,6 +106,11 @@ public abstract class UpstreamAdapter(
             {
                 failure = new TransportFailure($"no reply within {Settings.TimeoutSeconds:0.#} s", NotSent: false, Retryable: true);
             }
+            catch (OperationCanceledException) when (!retry)
+            {
+                // Our side gave up (shutdown, closed page) after the submission may have left: unknown, and on record.
+                failure = new TransportFailure("cancelled by the portal while waiting for the reply", NotSent: false, Retryable: false);
+            }
             catch (HttpRequestException e) when (IsCertainlyNotSent(e))
             {
                 failure = new TransportFailure($"could not connect: {Mask(e.Message)}", NotSent: true, Retryable: true);
@@ -113,6 +118,12 @@ public abstract class UpstreamAdapter(
             catch (Exception e) when (e is HttpRequestException or IOException or SocketException)
             {
                 failure = new TransportFailure($"connection failed: {Mask(e.Message)}", NotSent: false, Retryable: true);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Anything else once the request may have left (e.g. a reply in an unknown charset) is an unknown outcome, never a throw.
+                logger.LogWarning("{Provider} {Operation}: {Error}", Name, operation, Mask(e.Message));
+                failure = new TransportFailure($"reply could not be read: {Mask(e.GetType().Name)}", NotSent: false, Retryable: false);
             }
 
             TResult result;
@@ -134,6 +145,8 @@ public abstract class UpstreamAdapter(
                 result = onFailure(failure);
             }
 
+            // Vendors echo request text (credentials included) in their messages: mask before anything leaves this method.
+            result = MaskReasons(result);
             var (outcome, isError) = describe(result);
             var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
             await callLog.RecordAsync(UpstreamCall.Create(
@@ -164,6 +177,18 @@ public abstract class UpstreamAdapter(
         var body = await response.Content.ReadAsStringAsync(timeout.Token);
         return new UpstreamReply((int)response.StatusCode, body);
     }
+
+    private TResult MaskReasons<TResult>(TResult result)
+        where TResult : class => result switch
+        {
+            SubmitResult.Rejected r => (TResult)(object)(r with { Reason = Mask(r.Reason) }),
+            SubmitResult.Unknown u => (TResult)(object)(u with { Why = Mask(u.Why) }),
+            StatusResult.Failed f => (TResult)(object)(f with { Reason = Mask(f.Reason) }),
+            StatusResult.Unknown u => (TResult)(object)(u with { Why = Mask(u.Why) }),
+            BalanceResult.Unknown u => (TResult)(object)(u with { Why = Mask(u.Why) }),
+            OfferPacksResult.Unknown u => (TResult)(object)(u with { Why = Mask(u.Why) }),
+            _ => result,
+        };
 
     /// <summary>Only a refused connection or an unknown host proves the request never left.</summary>
     private static bool IsCertainlyNotSent(HttpRequestException e) =>

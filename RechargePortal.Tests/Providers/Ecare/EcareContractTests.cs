@@ -26,6 +26,8 @@ public sealed class EcareContractTests : AdapterTestBase
         // Lenient reading.
         { "STATUS=OK\nRECHARGE_STATUS=RECEIVED\nTRXID=MTS77\nMESSAGE=Your Mobile Recharge Request Received.", "Accepted MTS77" },
         { """{"STATUS":"OK","RECHARGE_STATUS":"SOMETHING_NEW","MESSAGE":"?"}""", "Unknown" },
+        // Undocumented mixes are not a refusal we can trust: unknown, so nothing is sent elsewhere.
+        { """{"STATUS":"OK","RECHARGE_STATUS":"FAILED","MESSAGE":"?"}""", "Unknown" },
         { "<html><body><h1>502 Bad Gateway</h1></body></html>", "Unknown" },
         { "", "Unknown" },
         { "   ", "Unknown" },

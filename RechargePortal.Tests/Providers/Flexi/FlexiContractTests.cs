@@ -9,6 +9,8 @@ public sealed class FlexiContractTests : AdapterTestBase
     {
         { """{"success":true,"status":1,"message":"Flexiload- Request Submit Successfully"}""", "Accepted" },
         { """{"success":false,"status":2,"message":"Not User"}""", "Rejected safe" },
+        // A duplicate id means an earlier send arrived: trying another provider could deliver twice.
+        { """{"success":false,"status":2,"message":"Duplicate id"}""", "Unknown" },
         { """{"success":"true","status":"1","message":"ok"}""", "Accepted" },
         { """{"success":true,"status":5}""", "Unknown" },
         { "<html><body>Error establishing a database connection</body></html>", "Unknown" },
@@ -22,6 +24,19 @@ public sealed class FlexiContractTests : AdapterTestBase
         Upstream.AnswerBody(body, contentType: "application/json");
 
         Assert.Equal(expected, Summary(await Flexi().SubmitAsync(Recharge())));
+    }
+
+    [Fact]
+    public async Task A_refusal_that_echoes_the_key_comes_back_with_the_key_masked()
+    {
+        Upstream.AnswerBody($$"""{"success":false,"status":2,"message":"Not User {{FlexiKey}}"}""");
+
+        var result = Assert.IsType<SubmitResult.Rejected>(await Flexi().SubmitAsync(Recharge()));
+        var balance = Assert.IsType<BalanceResult.Unknown>(await Flexi().QueryBalanceAsync());
+
+        Assert.DoesNotContain(FlexiKey, result.Reason);
+        Assert.DoesNotContain(FlexiKey, balance.Why);
+        Assert.Contains("Not User", result.Reason);
     }
 
     [Fact]

@@ -122,9 +122,9 @@ public sealed class EcareProvider(
             "RECEIVED" when IsOk(r) => new SubmitResult.Accepted(r.Get("TRXID")),
             // Our references are unique: a duplicate means an earlier send of this one arrived. Only the status query can tell its fate.
             "DUPLICATE" => new SubmitResult.Unknown("ECARE reports a duplicate reference; the status query decides"),
-            "LOWBALANCE" => new SubmitResult.Rejected("insufficient balance at ECARE", TriedElsewhereIsSafe: true),
-            "FAILED" => new SubmitResult.Rejected(message ?? "recharge request failed", TriedElsewhereIsSafe: true),
-            "REJECT" => new SubmitResult.Rejected("ECARE refused our credentials", TriedElsewhereIsSafe: true),
+            "LOWBALANCE" when !IsOk(r) => new SubmitResult.Rejected("insufficient balance at ECARE", TriedElsewhereIsSafe: true),
+            "FAILED" when !IsOk(r) => new SubmitResult.Rejected(message ?? "recharge request failed", TriedElsewhereIsSafe: true),
+            "REJECT" when !IsOk(r) => new SubmitResult.Rejected("ECARE refused our credentials", TriedElsewhereIsSafe: true),
             null when GeneralError(r) is { } error => new SubmitResult.Rejected(error, TriedElsewhereIsSafe: true),
             var other => new SubmitResult.Unknown($"unexpected reply: STATUS={r.Get("STATUS")}, RECHARGE_STATUS={other}, MESSAGE={message}"),
         };

@@ -113,6 +113,9 @@ public sealed class FlexiProvider(
         return (success, status) switch
         {
             ("true", "1") => new SubmitResult.Accepted(r.Get("trxid")),
+            // Our ids are unique: a duplicate means an earlier send arrived, so another provider is not safe; the status query decides.
+            ("false", _) when r.Get("message")?.Contains("duplicate", StringComparison.OrdinalIgnoreCase) == true =>
+                new SubmitResult.Unknown("Flexi reports a duplicate id; the status query decides"),
             ("false", _) => new SubmitResult.Rejected(r.Get("message") ?? "refused by Flexi", TriedElsewhereIsSafe: true),
             _ => new SubmitResult.Unknown($"unexpected reply: success={success}, status={status}, message={r.Get("message")}"),
         };
