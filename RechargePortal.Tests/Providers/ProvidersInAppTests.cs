@@ -150,6 +150,11 @@ public sealed class ProvidersInAppTests
         Assert.False((await offers.RefreshAsync("Ecare")).Succeeded);
         Assert.Single(await offers.ActiveAsync(new OfferFilter()));
 
+        // An OK reply listing nothing at all is a glitch, not every pack withdrawn: the warning-bearing packs stay.
+        upstream.AnswerBody("""{"STATUS":"OK","GP":[],"RB":[],"MESSAGE":"ok"}""");
+        Assert.False((await offers.RefreshAsync("Ecare")).Succeeded);
+        Assert.Single(await offers.ActiveAsync(new OfferFilter()));
+
         upstream.AnswerBody($$"""{"STATUS":"OK","GP":[{{gp}}],"RB":[{{robi.Replace("2.00", "3.25")}}],"MESSAGE":"ok"}""");
         Assert.Equal("0 new, 1 changed, 0 withdrawn.", (await offers.RefreshAsync("Ecare")).Message);
         Assert.Equal(325, Assert.Single(await offers.ActiveAsync(new OfferFilter { Operator = MobileOperator.Robi })).CommissionPoisha);

@@ -75,6 +75,8 @@ public sealed class ProviderAdminService(
         {
             var now = time.GetUtcNow().UtcDateTime;
             await using var db = await dbs.CreateDbContextAsync(ct);
+            // Write-locked: the button and the scheduled job running at once record one change, not two.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var state = await StateAsync(db, provider.Name, ct);
             if (state.RecordBalance(known.BalancePoisha, now))
             {
@@ -82,6 +84,7 @@ public sealed class ProviderAdminService(
             }
 
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
 
         notifier.NotifyChanged(provider.Name);

@@ -46,13 +46,21 @@ public sealed class OfferPackService(
 
         var packs = ((OfferPacksResult.Listed)listed).Packs
             .GroupBy(p => (p.Operator, p.NumberType, p.PricePoisha))
-            .Select(g => g.First())
+            .Select(g => g.OrderByDescending(p => p.Active).First()) // an active pack at a price wins: it decides the warning
             .ToList();
         var now = time.GetUtcNow().UtcDateTime;
         int added = 0, updated = 0, deactivated = 0;
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var existing = await db.Set<OfferPack>().Where(p => p.Provider == provider.Name).ToListAsync(ct);
+        if (packs.Count == 0 && existing.Any(p => p.IsActive))
+        {
+            // An empty list is far likelier a vendor glitch than every pack withdrawn at once; dropping
+            // them all would silence the "this amount buys a pack" warning. Keep them and say so.
+            notifier.NotifyChanged(provider.Name);
+            return new OfferRefreshResult(false, 0, 0, 0, $"{provider.Name} listed no packs; the current ones are kept");
+        }
+
         var byKey = existing.ToDictionary(p => (p.Operator, p.NumberType, p.PricePoisha));
         foreach (var info in packs)
         {
