@@ -66,7 +66,9 @@ public static class StatementCsv
     public static string Escape(string value)
     {
         // A cell a spreadsheet would run as a formula is shown as text instead.
-        if (value.Length > 0 && "=+@\t\r".Contains(value[0]) || (value.StartsWith('-') && !decimal.TryParse(value, CultureInfo.InvariantCulture, out _)))
+        var formulaLike = (value.Length > 0 && "=+@\t\r".Contains(value[0]))
+            || (value.StartsWith('-') && !decimal.TryParse(value, CultureInfo.InvariantCulture, out _));
+        if (formulaLike)
         {
             value = "'" + value;
         }
