@@ -10,6 +10,7 @@ using RechargePortal.Features.Offers;
 using RechargePortal.Jobs;
 using RechargePortal.Providers;
 using RechargePortal.Providers.CallLog;
+using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
 namespace RechargePortal.Tests.Providers;
@@ -165,7 +166,7 @@ public sealed class ProvidersInAppTests
     {
         await using var app = new PortalAppFactory();
         var admin = app.Services.GetRequiredService<ProviderAdminService>();
-        await admin.SetPausedAsync(await app.AdminActorAsync(), "Flexi", paused: true);
+        Assert.True(await admin.SetPausedAsync(await app.AdminActorAsync(), "Flexi", paused: true));
 
         await app.Services.GetRequiredService<RefreshProviderBalancesJob>().RunAsync(CancellationToken.None);
 
@@ -175,6 +176,19 @@ public sealed class ProvidersInAppTests
         Assert.NotNull(Assert.Single(overview, p => p.Name == "Ecare").LastBalancePoisha);
         await using var db = await app.DbAsync();
         Assert.Single(await db.Set<AuditEntry>().Where(a => a.Action == ProviderAdminService.PausedAction && a.TargetId == "Flexi").ToListAsync());
+    }
+
+    [Fact]
+    public async Task Only_an_active_admin_can_pause_a_provider()
+    {
+        await using var app = new PortalAppFactory();
+        var reseller = await app.FindUserAsync(await app.CreateUserAsync(Roles.Reseller));
+        var admin = app.Services.GetRequiredService<ProviderAdminService>();
+
+        var paused = await admin.SetPausedAsync(new Actor(reseller.Id, reseller.Email!, reseller.SecurityStamp), "Ecare", paused: true);
+
+        Assert.False(paused);
+        Assert.False(Assert.Single(await admin.ListAsync(), p => p.Name == "Ecare").Paused);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class ProviderAdminService(
     ProviderRegistry providers,
     IDbContextFactory<PortalDbContext> dbs,
     ProviderStatusNotifier notifier,
+    ActiveUserGuard guard,
     TimeProvider time)
 {
     public const string PausedAction = "ProviderPaused";
@@ -98,11 +99,17 @@ public sealed class ProviderAdminService(
             .Where(s => s.Provider == name).OrderByDescending(s => s.Id).Take(take).ToListAsync(ct);
     }
 
-    public async Task SetPausedAsync(Actor actor, string name, bool paused, CancellationToken ct = default)
+    /// <summary>Pauses or resumes a provider; false, with nothing changed, when the actor is no longer an active admin.</summary>
+    public async Task<bool> SetPausedAsync(Actor actor, string name, bool paused, CancellationToken ct = default)
     {
         var provider = providers.Get(name);
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await guard.IsActiveInRoleAsync(db, actor, Roles.Admin, ct))
+        {
+            return false;
+        }
+
         var state = await StateAsync(db, provider.Name, ct);
         if (state.Paused != paused)
         {
@@ -115,6 +122,7 @@ public sealed class ProviderAdminService(
 
         await tx.CommitAsync(ct);
         notifier.NotifyChanged(provider.Name);
+        return true;
     }
 
     /// <summary>The call log, newest first, one page of it.</summary>

@@ -67,7 +67,8 @@ public static class IdentityRegistration
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        services.AddScoped<ActiveUserGuard>();
+        // Stateless: reads the database it is handed, so singletons (provider admin) can use it too.
+        services.AddSingleton<ActiveUserGuard>();
         return builder;
     }
 }
