@@ -1,7 +1,10 @@
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
+using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Users;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Jobs;
+using RechargePortal.Providers.Routing;
 
 namespace RechargePortal.Features;
 
@@ -11,9 +14,21 @@ public static class FeatureRegistration
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<UserAdminService>();
-        builder.Services.AddScoped<WalletService>();
-        builder.Services.AddScoped<CommissionService>();
+        // Stateless (a DbContext per call): singletons, so the recharge jobs and pages share them.
+        builder.Services.AddSingleton<WalletService>();
+        builder.Services.AddSingleton<CommissionService>();
         builder.Services.AddScoped<AuditLogService>();
+        builder.Services.AddOptions<RechargeOptions>()
+            .Bind(builder.Configuration.GetSection(RechargeOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RechargeNotifier>();
+        builder.Services.AddSingleton<RoutingService>();
+        builder.Services.AddSingleton<RechargeProcessor>();
+        builder.Services.AddSingleton<RechargeService>();
+        builder.Services.AddTransient<CheckRechargeJob>();
+        builder.Services.AddTransient<ReconcilePendingRechargesJob>();
+        builder.Services.AddHostedService<RechargeJobsScheduler>();
         return builder;
     }
 }

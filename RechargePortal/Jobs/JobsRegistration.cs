@@ -27,7 +27,12 @@ public static class JobsRegistration
             .UseStorage(services.GetRequiredService<JobStorage>()));
         if (options.ServerEnabled)
         {
-            builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);
+            builder.Services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                // Status checks are scheduled seconds ahead; the default 15 s polling would delay the first one.
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
         }
 
         return builder;

@@ -406,6 +406,191 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("OfferPacks", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Recharges.Recharge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountPoisha")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChecksDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientRequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommissionPoisha")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeadlineUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastCheckAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastCheckOutcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextCheckAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(11)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NumberType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OfferPack")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorTrxId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OutcomeKnown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResellerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolvedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SubmittedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientRequestId")
+                        .IsUnique();
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("WalletId");
+
+                    b.HasIndex("Number", "CreatedAtUtc");
+
+                    b.HasIndex("ResellerId", "CreatedAtUtc");
+
+                    b.HasIndex("Status", "NextCheckAtUtc");
+
+                    b.ToTable("Recharges", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_Recharges_Amount", "AmountPoisha > 0");
+                        });
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutcomeDetail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RechargeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpstreamReference")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpstreamTrxId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UpstreamReference")
+                        .IsUnique();
+
+                    b.HasIndex("RechargeId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RechargeAttempts", (string)null);
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -610,6 +795,36 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("ProviderStates", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Providers.Routing.ProviderRoute", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Operator", "Position")
+                        .IsUnique();
+
+                    b.HasIndex("Operator", "Provider")
+                        .IsUnique();
+
+                    b.ToTable("ProviderRoutes", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -670,6 +885,30 @@ namespace RechargePortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Recharges.Recharge", b =>
+                {
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResellerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("RechargePortal.Features.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeAttempt", b =>
+                {
+                    b.HasOne("RechargePortal.Features.Recharges.Recharge", null)
+                        .WithMany("Attempts")
+                        .HasForeignKey("RechargeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
                 {
                     b.HasOne("RechargePortal.Features.Wallets.Wallet", null)
@@ -698,6 +937,11 @@ namespace RechargePortal.Data.Migrations
             modelBuilder.Entity("RechargePortal.Features.Commissions.CommissionPlan", b =>
                 {
                     b.Navigation("Rates");
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.Recharge", b =>
+                {
+                    b.Navigation("Attempts");
                 });
 #pragma warning restore 612, 618
         }

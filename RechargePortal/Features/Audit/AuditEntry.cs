@@ -50,11 +50,15 @@ public static class AuditActions
     public const string CommissionPlanCreated = "CommissionPlanCreated";
     public const string CommissionPlanChanged = "CommissionPlanChanged";
     public const string CommissionPlanAssigned = "CommissionPlanAssigned";
+    public const string RouteChanged = "RouteChanged";
+    public const string RechargeResolved = "RechargeResolved";
+    public const string RechargeChecked = "RechargeChecked";
 
     public static readonly IReadOnlyList<string> All =
     [
         AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged,
         WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
+        RouteChanged, RechargeResolved, RechargeChecked,
     ];
 }
 
@@ -63,6 +67,8 @@ public static class AuditTargets
     public const string User = "User";
     public const string Wallet = "Wallet";
     public const string CommissionPlan = "CommissionPlan";
+    public const string Route = "Route";
+    public const string Recharge = "Recharge";
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>

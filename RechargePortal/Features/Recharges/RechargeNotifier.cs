@@ -1,0 +1,30 @@
+namespace RechargePortal.Features.Recharges;
+
+/// <summary>A recharge changed state: which, whose, and to what.</summary>
+public sealed record RechargeChange(long RechargeId, string ResellerId, RechargeStatus Status);
+
+/// <summary>
+/// Tells open pages that a recharge changed (sent, accepted, succeeded, failed, reviewed), so the
+/// reseller's history and the confirmation card update without a reload. Singleton; pages
+/// subscribe, update through <c>InvokeAsync</c> and unsubscribe on dispose.
+/// </summary>
+public sealed class RechargeNotifier(ILogger<RechargeNotifier> logger)
+{
+    public event Action<RechargeChange>? Changed;
+
+    public void Notify(RechargeChange change)
+    {
+        // One broken page must not stop the others, nor the job that raised the event.
+        foreach (var handler in Changed?.GetInvocationList().Cast<Action<RechargeChange>>() ?? [])
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "A page failed to take a recharge update.");
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
+
+namespace RechargePortal.Features.Recharges;
+
+/// <summary>What the reseller filled in, as typed.</summary>
+public sealed class RechargeForm
+{
+    public string Number { get; set; } = "";
+
+    /// <summary>Null: take the operator from the prefix.</summary>
+    public MobileOperator? Operator { get; set; }
+
+    public NumberType NumberType { get; set; } = NumberType.Prepaid;
+
+    public string Amount { get; set; } = "";
+}
+
+/// <summary>A checked order: normalised number, operator, type and amount.</summary>
+public sealed record RechargeOrder(string Number, MobileOperator Operator, NumberType NumberType, Money Amount);
+
+/// <summary>Field keys of validation errors (the form shows each beside its field).</summary>
+public static class RechargeFields
+{
+    public const string Number = nameof(RechargeForm.Number);
+    public const string Operator = nameof(RechargeForm.Operator);
+    public const string NumberType = nameof(RechargeForm.NumberType);
+    public const string Amount = nameof(RechargeForm.Amount);
+}
+
+/// <summary>The rules a recharge must pass before any money moves. Pure: no database, no HTTP.</summary>
+public static class RechargeRules
+{
+    /// <summary>
+    /// Checks a form. <paramref name="isPackPrice"/> says whether an amount is an active offer
+    /// pack's price for an operator and type: pack prices are exempt from the amount limits.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Validate(
+        RechargeForm form, IEnumerable<AmountRule> rules, Func<MobileOperator, NumberType, Money, bool> isPackPrice, out RechargeOrder? order)
+    {
+        order = null;
+        var errors = new Dictionary<string, string>();
+        MobileOperator? op = null;
+        if (!MobileNumber.TryNormalize(form.Number, out var number, out var numberError))
+        {
+            errors[RechargeFields.Number] = numberError;
+        }
+        else
+        {
+            op = form.Operator ?? MobileNumber.OperatorOf(number);
+        }
+
+        if (!Enum.IsDefined(form.NumberType))
+        {
+            errors[RechargeFields.NumberType] = "Choose a number type.";
+        }
+        else if (form.NumberType == NumberType.Skitto && op is not null && op != MobileOperator.Grameenphone)
+        {
+            errors[RechargeFields.NumberType] = "Skitto numbers are Grameenphone's: choose Grameenphone as the operator or another number type.";
+        }
+
+        if (form.Operator is { } chosen && !Enum.IsDefined(chosen))
+        {
+            errors[RechargeFields.Operator] = "Choose an operator.";
+        }
+
+        if (!Money.TryParse(form.Amount, out var amount, out var amountError))
+        {
+            errors[RechargeFields.Amount] = amountError;
+        }
+        else if (op is { } o && !errors.ContainsKey(RechargeFields.NumberType) && !isPackPrice(o, form.NumberType, amount)
+                 && AmountLimits.For(rules, o, form.NumberType).Check(amount) is { } limitError)
+        {
+            errors[RechargeFields.Amount] = limitError;
+        }
+
+        if (errors.Count == 0 && op is { } finalOp)
+        {
+            order = new RechargeOrder(number, finalOp, form.NumberType, amount);
+        }
+
+        return errors;
+    }
+
+    /// <summary>Which number types an operator sells.</summary>
+    public static IReadOnlyList<NumberType> TypesFor(MobileOperator? op) =>
+        op is null or MobileOperator.Grameenphone
+            ? [NumberType.Prepaid, NumberType.Postpaid, NumberType.Skitto, NumberType.PowerLoad]
+            : [NumberType.Prepaid, NumberType.Postpaid, NumberType.PowerLoad];
+
+    public static string Label(NumberType type) => type switch
+    {
+        NumberType.PowerLoad => "PowerLoad",
+        _ => type.ToString(),
+    };
+}

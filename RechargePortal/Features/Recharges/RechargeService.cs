@@ -1,0 +1,483 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using RechargePortal.Components.Shared;
+using RechargePortal.Data;
+using RechargePortal.Features.Audit;
+using RechargePortal.Features.Commissions;
+using RechargePortal.Features.Offers;
+using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
+using RechargePortal.Providers.CallLog;
+using RechargePortal.Security;
+
+namespace RechargePortal.Features.Recharges;
+
+/// <summary>The offer pack an amount buys instead of balance.</summary>
+public sealed record PackMatch(long Id, string Description, Money VendorCommission);
+
+/// <summary>A recent recharge of the same number and amount.</summary>
+public sealed record RecentRecharge(string Reference, DateTime CreatedAtUtc, RechargeStatus Status);
+
+/// <summary>What the confirm dialog shows before any money moves.</summary>
+public sealed record RechargeQuote(
+    RechargeOrder Order, Money Commission, Money Balance, Money BalanceAfter, PackMatch? Pack, RecentRecharge? Duplicate)
+{
+    public bool Affordable => BalanceAfter.Poisha >= 0;
+}
+
+/// <summary>Errors by field (<see cref="RechargeFields"/>), or a general <see cref="Error"/>; else a quote.</summary>
+public sealed record QuoteResult(RechargeQuote? Quote, IReadOnlyDictionary<string, string> Errors, string? Error = null)
+{
+    public bool Succeeded => Quote is not null;
+}
+
+public sealed record PlaceResult(
+    long? RechargeId, string? Reference, IReadOnlyDictionary<string, string> Errors, string? Error = null, RecentRecharge? DuplicateOf = null)
+{
+    public bool Succeeded => RechargeId is not null;
+
+    internal static PlaceResult Refused(string error, string? field = null) =>
+        new(null, null, field is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [field] = error }, field is null ? error : null);
+}
+
+/// <summary>A recharge as its pages show it.</summary>
+public sealed record RechargeView(
+    long Id, string Reference, string Number, MobileOperator Operator, NumberType NumberType, Money Amount, Money Commission,
+    string? OfferPack, RechargeStatus Status, string? StatusReason, DateTime CreatedAtUtc, DateTime? CompletedAtUtc,
+    string? Provider, string? OperatorTrxId, string ResellerEmail)
+{
+    public string StatusText => RechargeStatusText.For(Status);
+}
+
+public sealed record AttemptView(
+    int Sequence, string Provider, string UpstreamReference, DateTime CreatedAtUtc, AttemptOutcome Outcome, string? OutcomeDetail, string? UpstreamTrxId,
+    IReadOnlyList<CallRow> Calls);
+
+/// <summary>Everything the review queue shows about one recharge.</summary>
+public sealed record RechargeDetail(
+    RechargeView Recharge, bool OutcomeKnown, DateTime? DeadlineUtc, DateTime? NextCheckAtUtc, int ChecksDone, DateTime? LastCheckAtUtc,
+    string? LastCheckOutcome, string? ResolvedByEmail, string? ResolutionNote, IReadOnlyList<AttemptView> Attempts);
+
+public sealed class HistoryFilter
+{
+    /// <summary>Part of the number, in any form a person types.</summary>
+    public string? Number { get; set; }
+
+    /// <summary>One of <see cref="RechargeStatusText.Shown"/>, or null for all.</summary>
+    public string? Status { get; set; }
+
+    /// <summary>Bangladesh days, inclusive.</summary>
+    public DateOnly? From { get; set; }
+
+    public DateOnly? To { get; set; }
+}
+
+public sealed record ResolveResult(bool Succeeded, string? Error = null, string? Field = null);
+
+/// <summary>
+/// Recharges as people see them: the quote before paying, placing an order (recharge + hold in one
+/// transaction, at most once per client request id), history, and the admin's review queue.
+/// Sending and status checks are <see cref="RechargeProcessor"/>'s.
+/// </summary>
+public sealed class RechargeService(
+    IDbContextFactory<PortalDbContext> dbs,
+    WalletService wallets,
+    CommissionService commissions,
+    OfferPackService offers,
+    RechargeProcessor processor,
+    RechargeNotifier notifier,
+    ActiveUserGuard guard,
+    IOptions<RechargeOptions> options,
+    TimeProvider time)
+{
+    private RechargeOptions Options => options.Value;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Checks the form and works out what the confirm dialog shows. Changes nothing.</summary>
+    public async Task<QuoteResult> QuoteAsync(string resellerId, RechargeForm form, CancellationToken ct = default)
+    {
+        var packs = await offers.ActiveAsync(new OfferFilter(), ct);
+        var errors = RechargeRules.Validate(form, Options.EffectiveAmountRules, (op, type, amount) => FindPack(packs, op, type, amount) is not null, out var order);
+        if (order is null)
+        {
+            return new QuoteResult(null, errors);
+        }
+
+        var pack = FindPack(packs, order.Operator, order.NumberType, order.Amount);
+        var plan = await commissions.PlanForResellerAsync(resellerId, ct);
+        var commission = CommissionService.Earns(plan, order.Operator, order.NumberType, order.Amount, pack?.VendorCommission);
+        var wallet = await wallets.FindByUserAsync(resellerId, ct);
+        if (wallet is null)
+        {
+            return new QuoteResult(null, errors, "This account has no wallet. Ask an admin.");
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var duplicate = await RecentDuplicateAsync(db, resellerId, order, ct);
+        return new QuoteResult(new RechargeQuote(order, commission, wallet.Balance, wallet.Balance - order.Amount, pack, duplicate), errors);
+    }
+
+    /// <summary>Quick amounts offered on the form for an operator and type (within its limits).</summary>
+    public IReadOnlyList<Money> QuickAmounts(MobileOperator? op, NumberType type)
+    {
+        var limits = AmountLimits.For(Options.EffectiveAmountRules, op ?? MobileOperator.Robi, type);
+        return new long[] { 20, 30, 50, 100, 200, 300, 500, 1000 }.Select(Money.FromTaka).Where(m => m >= limits.Min && m <= limits.Max).ToList();
+    }
+
+    /// <summary>Active offer packs for an operator and type, cheapest first (the form's pick-a-pack list).</summary>
+    public async Task<IReadOnlyList<OfferPack>> PacksAsync(MobileOperator op, NumberType type, CancellationToken ct = default) =>
+        (await offers.ActiveAsync(new OfferFilter { Operator = op }, ct)).Where(p => p.NumberType == type)
+            .GroupBy(p => p.PricePoisha).Select(g => g.First()).ToList();
+
+    /// <summary>
+    /// Creates the recharge and holds its amount in one transaction, then sends it in the
+    /// background. The same <paramref name="clientRequestId"/> again returns the same recharge.
+    /// </summary>
+    public async Task<PlaceResult> PlaceAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct = default)
+    {
+        var result = await CreateAsync(reseller, form, clientRequestId, confirmDuplicate, ct);
+        if (result.RechargeId is { } id)
+        {
+            processor.StartDispatch(id);
+        }
+
+        return result;
+    }
+
+    /// <summary>As <see cref="PlaceAsync"/>, but waits until the provider answered the submission (tests, API).</summary>
+    public async Task<PlaceResult> PlaceAndSendAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct = default)
+    {
+        var result = await CreateAsync(reseller, form, clientRequestId, confirmDuplicate, ct);
+        if (result.RechargeId is { } id)
+        {
+            await processor.DispatchAsync(id, ct);
+        }
+
+        return result;
+    }
+
+    private async Task<PlaceResult> CreateAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(clientRequestId) || clientRequestId.Length > 64)
+        {
+            throw new ArgumentException("A client request id is required.", nameof(clientRequestId));
+        }
+
+        // Same order again (double click, resubmit, reconnected circuit): the recharge it made.
+        if (await FindByRequestAsync(reseller.UserId, clientRequestId, ct) is { } placed)
+        {
+            return placed;
+        }
+
+        var quote = await QuoteAsync(reseller.UserId, form, ct);
+        if (quote.Quote is not { } q)
+        {
+            return new PlaceResult(null, null, quote.Errors, quote.Error);
+        }
+
+        var order = q.Order;
+        var now = Now;
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await db.Set<Recharge>().AsNoTracking().Where(r => r.ClientRequestId == clientRequestId)
+                    .Select(r => new { r.Id, r.Reference, r.ResellerId }).SingleOrDefaultAsync(ct) is { } existing)
+            {
+                return existing.ResellerId == reseller.UserId
+                    ? new PlaceResult(existing.Id, existing.Reference, new Dictionary<string, string>())
+                    : PlaceResult.Refused("This order was already used. Reload the page.");
+            }
+
+            if (!await guard.IsActiveInRoleAsync(db, reseller, Roles.Reseller, ct))
+            {
+                return PlaceResult.Refused("Your account cannot recharge now (locked or signed out). Nothing was charged.");
+            }
+
+            var walletId = await db.Wallets.Where(w => w.UserId == reseller.UserId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
+            if (walletId is null)
+            {
+                return PlaceResult.Refused("This account has no wallet. Ask an admin.");
+            }
+
+            var dayStart = DhakaTime.StartOfDayUtc(DhakaTime.Today(time));
+            var today = db.Set<Recharge>().Where(r => r.ResellerId == reseller.UserId && r.CreatedAtUtc >= dayStart && r.Status != RechargeStatus.Failed);
+            var countToday = await today.CountAsync(ct);
+            if (countToday >= Options.DailyCountLimit)
+            {
+                return PlaceResult.Refused($"You have reached today's limit of {Options.DailyCountLimit} recharges. It resets at midnight (Bangladesh time).");
+            }
+
+            var amountToday = new Money(await today.SumAsync(r => (long?)r.AmountPoisha, ct) ?? 0);
+            var dailyLimit = Money.FromTaka(Options.DailyAmountLimit);
+            if (amountToday + order.Amount > dailyLimit)
+            {
+                var left = dailyLimit - amountToday;
+                return PlaceResult.Refused(
+                    $"That is over today's limit of {dailyLimit}: {(left.IsPositive ? left : Money.Zero)} left until midnight (Bangladesh time).", RechargeFields.Amount);
+            }
+
+            if (!confirmDuplicate && await RecentDuplicateAsync(db, reseller.UserId, order, ct) is { } duplicate)
+            {
+                return new PlaceResult(null, null, new Dictionary<string, string>(),
+                    $"{MobileNumber.Display(order.Number)} got {order.Amount} at {DhakaTime.Format(duplicate.CreatedAtUtc)} ({duplicate.Reference}). Confirm to send it again.",
+                    duplicate);
+            }
+
+            var recharge = Recharge.Create(NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now);
+            db.Add(recharge);
+            await db.SaveChangesAsync(ct);
+            var hold = await wallets.HoldAsync(db, reseller.UserId, recharge.Id, order.Amount,
+                $"Recharge {MobileNumber.Display(order.Number)} ({order.Operator}, {RechargeRules.Label(order.NumberType)}) {recharge.Reference}", ct);
+            if (hold.Outcome != WalletOutcome.Applied)
+            {
+                await tx.RollbackAsync(ct);
+                return PlaceResult.Refused(
+                    hold.Outcome == WalletOutcome.InsufficientBalance ? $"Your wallet holds only {hold.BalanceAfter}. Nothing was charged." : hold.Error ?? "The wallet refused the hold.",
+                    RechargeFields.Amount);
+            }
+
+            await tx.CommitAsync(ct);
+            notifier.Notify(new RechargeChange(recharge.Id, reseller.UserId, recharge.Status));
+            return new PlaceResult(recharge.Id, recharge.Reference, new Dictionary<string, string>());
+        }
+        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // The same client request id committed by a parallel request: that one is the recharge.
+            return await FindByRequestAsync(reseller.UserId, clientRequestId, ct)
+                   ?? PlaceResult.Refused("The recharge could not be saved. Nothing was charged; try again.");
+        }
+    }
+
+    private async Task<PlaceResult?> FindByRequestAsync(string resellerId, string clientRequestId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var found = await db.Set<Recharge>().AsNoTracking().Where(r => r.ClientRequestId == clientRequestId && r.ResellerId == resellerId)
+            .Select(r => new { r.Id, r.Reference }).SingleOrDefaultAsync(ct);
+        return found is null ? null : new PlaceResult(found.Id, found.Reference, new Dictionary<string, string>());
+    }
+
+    private async Task<RecentRecharge?> RecentDuplicateAsync(PortalDbContext db, string resellerId, RechargeOrder order, CancellationToken ct)
+    {
+        if (Options.DuplicateWindowMinutes == 0)
+        {
+            return null;
+        }
+
+        var since = Now.AddMinutes(-Options.DuplicateWindowMinutes);
+        return await db.Set<Recharge>().AsNoTracking()
+            .Where(r => r.ResellerId == resellerId && r.Number == order.Number && r.AmountPoisha == order.Amount.Poisha
+                        && r.CreatedAtUtc >= since && r.Status != RechargeStatus.Failed)
+            .OrderByDescending(r => r.Id)
+            .Select(r => new RecentRecharge(r.Reference, r.CreatedAtUtc, r.Status))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    private static PackMatch? FindPack(IReadOnlyList<OfferPack> packs, MobileOperator op, NumberType type, Money amount) =>
+        packs.Where(p => p.Operator == op && p.NumberType == type && p.PricePoisha == amount.Poisha)
+            .Select(p => new PackMatch(p.Id, Describe(p), new Money(p.CommissionPoisha)))
+            .FirstOrDefault();
+
+    private static string Describe(OfferPack p) =>
+        $"{p.OfferType} pack: {(p.Contents.Length > 0 ? p.Contents : p.Details ?? "offer")}{(p.Validity is null ? "" : $", {p.Validity}")}";
+
+    private static string NewReference(DateTime now)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        return $"RC{now:yyMMdd}-{RandomNumberGenerator.GetString(alphabet, 8)}";
+    }
+
+    // ---- Reading ----
+
+    /// <summary>One recharge, only when it is <paramref name="resellerId"/>'s (null: any, for admins).</summary>
+    public async Task<RechargeView?> FindAsync(long id, string? resellerId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await Views(db, db.Set<Recharge>().Where(r => r.Id == id && (resellerId == null || r.ResellerId == resellerId)))
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>A reseller's recharges, newest first, one page, with the total matching the filter.</summary>
+    public async Task<(IReadOnlyList<RechargeView> Rows, int Total)> HistoryAsync(
+        string resellerId, HistoryFilter filter, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var query = db.Set<Recharge>().Where(r => r.ResellerId == resellerId);
+        var digits = new string((filter.Number ?? "").Where(char.IsAsciiDigit).ToArray());
+        if (digits.StartsWith("880", StringComparison.Ordinal) && digits.Length > 3)
+        {
+            digits = digits[2..];
+        }
+
+        if (digits.Length > 0)
+        {
+            query = query.Where(r => r.Number.Contains(digits));
+        }
+
+        if (!string.IsNullOrEmpty(filter.Status))
+        {
+            var statuses = RechargeStatusText.Matching(filter.Status);
+            query = query.Where(r => statuses.Contains(r.Status));
+        }
+
+        if (filter.From is { } from)
+        {
+            var fromUtc = DhakaTime.StartOfDayUtc(from);
+            query = query.Where(r => r.CreatedAtUtc >= fromUtc);
+        }
+
+        if (filter.To is { } to)
+        {
+            var toUtc = DhakaTime.StartOfDayUtc(to.AddDays(1));
+            query = query.Where(r => r.CreatedAtUtc < toUtc);
+        }
+
+        var total = await query.CountAsync(ct);
+        var rows = await Views(db, query.OrderByDescending(r => r.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))).ToListAsync(ct);
+        return (rows, total);
+    }
+
+    /// <summary>The admin's queue: recharges in Needs review, oldest first.</summary>
+    public async Task<IReadOnlyList<RechargeDetail>> ReviewQueueAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var ids = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.NeedsReview).OrderBy(r => r.Id).Select(r => r.Id).Take(200).ToListAsync(ct);
+        var result = new List<RechargeDetail>();
+        foreach (var id in ids)
+        {
+            if (await DetailAsync(db, id, ct) is { } detail)
+            {
+                result.Add(detail);
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<int> CountAsync(RechargeStatus status, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Set<Recharge>().CountAsync(r => r.Status == status, ct);
+    }
+
+    public async Task<RechargeDetail?> DetailAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await DetailAsync(db, id, ct);
+    }
+
+    private static async Task<RechargeDetail?> DetailAsync(PortalDbContext db, long id, CancellationToken ct)
+    {
+        var view = await Views(db, db.Set<Recharge>().Where(r => r.Id == id)).SingleOrDefaultAsync(ct);
+        var r = await db.Set<Recharge>().AsNoTracking().Include(x => x.Attempts).SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (view is null || r is null)
+        {
+            return null;
+        }
+
+        var references = r.Attempts.Select(a => a.UpstreamReference).ToList();
+        var calls = await db.Set<UpstreamCall>().AsNoTracking().Where(c => c.Reference != null && references.Contains(c.Reference))
+            .OrderBy(c => c.Id)
+            .Select(c => new CallRow(c.Id, c.AtUtc, c.Provider, c.Operation, c.Reference, c.Request, c.HttpStatus, c.Reply, c.DurationMs, c.Outcome, c.IsError))
+            .ToListAsync(ct);
+        var attempts = r.Attempts.OrderBy(a => a.Sequence).Select(a => new AttemptView(
+            a.Sequence, a.Provider, a.UpstreamReference, a.CreatedAtUtc, a.Outcome, a.OutcomeDetail, a.UpstreamTrxId,
+            calls.Where(c => c.Reference == a.UpstreamReference).ToList())).ToList();
+        return new RechargeDetail(view, r.OutcomeKnown, r.DeadlineUtc, r.NextCheckAtUtc, r.ChecksDone, r.LastCheckAtUtc, r.LastCheckOutcome,
+            r.ResolvedByEmail, r.ResolutionNote, attempts);
+    }
+
+    private static IQueryable<RechargeView> Views(PortalDbContext db, IQueryable<Recharge> query) =>
+        query.Select(r => new RechargeView(
+            r.Id, r.Reference, r.Number, r.Operator, r.NumberType, new Money(r.AmountPoisha), new Money(r.CommissionPoisha), r.OfferPack,
+            r.Status, r.StatusReason, r.CreatedAtUtc, r.CompletedAtUtc, r.Provider, r.OperatorTrxId,
+            db.Users.Where(u => u.Id == r.ResellerId).Select(u => u.Email).FirstOrDefault() ?? ""));
+
+    // ---- The review queue ----
+
+    /// <summary>Asks the provider now, whatever the schedule (the review page's "Check status now").</summary>
+    public async Task<CheckOutcome?> CheckNowAsync(Actor admin, long id, CancellationToken ct = default)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
+            {
+                return null;
+            }
+        }
+
+        return await processor.CheckAsync(id, dueOnly: false, ct);
+    }
+
+    /// <summary>
+    /// An admin settles a recharge in review: successful (commission credited) or failed (hold
+    /// refunded). Needs a note; happens once — a second decision, or one on a recharge that a
+    /// status check settled meanwhile, changes nothing.
+    /// </summary>
+    public async Task<ResolveResult> ResolveAsync(Actor admin, long id, bool successful, string? note, CancellationToken ct = default)
+    {
+        note = (note ?? "").Trim();
+        if (note.Length == 0)
+        {
+            return new ResolveResult(false, "Write why: what the provider or the customer confirmed.", "Note");
+        }
+
+        if (note.Length > Recharge.MaxNoteLength)
+        {
+            return new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note");
+        }
+
+        RechargeChange change;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
+            {
+                return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
+            }
+
+            var r = await RechargeProcessor.LoadAsync(db, id, ct);
+            if (r is null)
+            {
+                return new ResolveResult(false, "No such recharge.");
+            }
+
+            if (r.Status != RechargeStatus.NeedsReview)
+            {
+                return new ResolveResult(false, $"It is already {RechargeStatusText.For(r.Status)}: nothing was changed.");
+            }
+
+            var now = Now;
+            if (successful)
+            {
+                r.MarkSucceeded(null, now);
+                r.RecordResolution(admin.Email, note);
+                await db.SaveChangesAsync(ct);
+                var paid = await wallets.CreditCommissionAsync(db, r.Id, r.Commission, $"Commission on recharge {r.Reference}", ct);
+                if (!paid.Succeeded)
+                {
+                    throw new InvalidOperationException($"Commission refused for {r.Reference}: {paid.Error}");
+                }
+            }
+            else
+            {
+                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", now, ct);
+                r.RecordResolution(admin.Email, note);
+                await db.SaveChangesAsync(ct);
+            }
+
+            db.Add(AuditEntry.Create(now, admin.UserId, admin.Email, AuditActions.RechargeResolved, AuditTargets.Recharge,
+                r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Reference,
+                $"{(successful ? "Marked successful" : "Marked failed and refunded")} ({r.Amount} to {MobileNumber.Display(r.Number)}): {note}"));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+        }
+
+        notifier.Notify(change);
+        return new ResolveResult(true);
+    }
+}
