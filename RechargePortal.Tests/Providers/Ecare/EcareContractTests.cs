@@ -15,7 +15,7 @@ public sealed class EcareContractTests : AdapterTestBase
         // ecare-api.txt, the recharge response table, column by column.
         { """{"STATUS":"FAILED","RECHARGE_STATUS":"DUPLICATE","MESSAGE":"Duplicate Reference or Duplicate Recharge Request"}""", "Unknown" },
         { """{"STATUS":"FAILED","RECHARGE_STATUS":"LOWBALANCE","MESSAGE":"Insufficient Wallet Balance"}""", "Rejected safe" },
-        { """{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""", "Rejected safe" },
+        { """{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""", "Rejected" },
         { """{"STATUS":"OK","RECHARGE_STATUS":"RECEIVED","OPERATOR":"7","NUMBER":"01700000000","AMOUNT":"10","TRXID":"MTS2336355464","MESSAGE":"Your Mobile Recharge Request Received."}""", "Accepted MTS2336355464" },
         { """{"STATUS":"FAILED","RECHARGE_STATUS":"REJECT","MESSAGE":"Sorry! Invalid Credentials."}""", "Rejected safe" },
         // The general errors any service may answer.

@@ -123,7 +123,8 @@ public sealed class EcareProvider(
             // Our references are unique: a duplicate means an earlier send of this one arrived. Only the status query can tell its fate.
             "DUPLICATE" => new SubmitResult.Unknown("ECARE reports a duplicate reference; the status query decides"),
             "LOWBALANCE" when !IsOk(r) => new SubmitResult.Rejected("insufficient balance at ECARE", TriedElsewhereIsSafe: true),
-            "FAILED" when !IsOk(r) => new SubmitResult.Rejected(message ?? "recharge request failed", TriedElsewhereIsSafe: true),
+            // A plain refusal of this recharge (bad number, operator error): definite, but nothing says another provider would do better.
+            "FAILED" when !IsOk(r) => new SubmitResult.Rejected(message ?? "recharge request failed", TriedElsewhereIsSafe: false),
             "REJECT" when !IsOk(r) => new SubmitResult.Rejected("ECARE refused our credentials", TriedElsewhereIsSafe: true),
             null when GeneralError(r) is { } error => new SubmitResult.Rejected(error, TriedElsewhereIsSafe: true),
             var other => new SubmitResult.Unknown($"unexpected reply: STATUS={r.Get("STATUS")}, RECHARGE_STATUS={other}, MESSAGE={message}"),

@@ -1,0 +1,400 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
+using RechargePortal.Providers.Routing;
+using RechargePortal.Tests.TestSupport;
+
+namespace RechargePortal.Tests.Features.Recharges;
+
+/// <summary>The pipeline against fake vendors on 127.0.0.1: every test checks the wallet and the ledger afterwards.</summary>
+public sealed class PipelineTests : IAsyncLifetime
+{
+    private PipelineHarness h = null!;
+
+    public async Task InitializeAsync() => h = await PipelineHarness.StartAsync();
+
+    public async Task DisposeAsync() => await h.DisposeAsync();
+
+    [Fact]
+    public async Task Success_holds_the_amount_then_credits_commission_once()
+    {
+        var id = await h.PlaceAsync();
+
+        var sent = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Processing, sent.Status);
+        Assert.True(sent.OutcomeKnown);
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+        Assert.Equal(PipelineHarness.At(5), sent.NextCheckAtUtc);
+
+        h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
+        var report = await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, report.Checked);
+
+        var done = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Succeeded, done.Status);
+        Assert.Equal("R221126.0600.1", done.OperatorTrxId);
+        Assert.Equal(new Money(90_000 + 250), await h.BalanceAsync());
+
+        // Later sweeps and a forced check change nothing.
+        await h.AdvanceAndSweepAsync(TimeSpan.FromMinutes(5));
+        Assert.Equal(CheckOutcome.NothingToCheck, await h.Processor.CheckAsync(id, dueOnly: false));
+        var entries = await h.EntriesOfAsync(id);
+        Assert.Equal([LedgerKind.RechargeHold, LedgerKind.Commission], entries.Select(e => e.Kind));
+        Assert.Equal(250, entries[1].AmountPoisha);
+        Assert.Equal(1, h.SubmissionsSeenBy(h.Ecare));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task Failure_is_refunded_exactly_once_even_when_checks_run_concurrently()
+    {
+        var id = await h.PlaceAsync();
+        // A slow vendor, so that every check is in flight at once before any applies its answer.
+        h.EcareStatus = async context =>
+        {
+            await Task.Delay(300);
+            await FakeUpstream.Body(PipelineHarness.EcareFailed)(context);
+        };
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var outcomes = await Task.WhenAll(
+            h.Processor.CheckAsync(id, dueOnly: false), h.Processor.CheckAsync(id, dueOnly: false),
+            h.Processor.CheckAsync(id, dueOnly: true), h.Processor.CheckAsync(id, dueOnly: true));
+
+        Assert.Single(outcomes, o => o == CheckOutcome.Failed);
+        Assert.All(outcomes.Where(o => o != CheckOutcome.Failed), o => Assert.Equal(CheckOutcome.Raced, o));
+        var done = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Failed, done.Status);
+        Assert.Contains("Recharge failed at operator", done.StatusReason);
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_definite_refusal_at_the_first_provider_goes_to_the_second_with_one_hold()
+    {
+        h.EcareSubmit = FakeUpstream.Body(PipelineHarness.EcareLowBalance);
+        h.FlexiStatus = FakeUpstream.Body("""{"posotion":1,"trxid":FX1001,"lastbalance":"102", "status":"1"}""");
+
+        var id = await h.PlaceAsync();
+        var sent = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Processing, sent.Status);
+        Assert.Equal("Flexi", sent.Provider);
+        Assert.Equal(2, sent.Attempts.Count);
+        Assert.Equal([AttemptOutcome.Rejected, AttemptOutcome.Accepted], sent.Attempts.OrderBy(a => a.Sequence).Select(a => a.Outcome));
+        Assert.NotEqual(sent.Attempts[0].UpstreamReference, sent.Attempts[1].UpstreamReference);
+        // Each attempt went out under its own reference, and the call log keeps both.
+        Assert.Contains(h.Ecare.Requests, r => r.Query.GetValueOrDefault("refid") == sent.Attempts.Single(a => a.Sequence == 1).UpstreamReference);
+        Assert.Contains(h.Flexi.Requests, r => r.Form.GetValueOrDefault("id") == sent.Attempts.Single(a => a.Sequence == 2).UpstreamReference);
+
+        await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(RechargeStatus.Succeeded, (await h.LoadAsync(id)).Status);
+        Assert.Equal([LedgerKind.RechargeHold, LedgerKind.Commission], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
+        Assert.Equal(1, h.SubmissionsSeenBy(h.Ecare));
+        Assert.Equal(1, h.SubmissionsSeenBy(h.Flexi));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_refusal_that_is_not_safe_elsewhere_fails_and_refunds_without_trying_the_next_provider()
+    {
+        h.EcareSubmit = FakeUpstream.Body("""{"STATUS":"FAILED","RECHARGE_STATUS":"FAILED","MESSAGE":"Recharge Request Failed."}""");
+
+        var id = await h.PlaceAsync();
+
+        var done = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Failed, done.Status);
+        Assert.Equal(0, h.SubmissionsSeenBy(h.Flexi));
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task Refused_by_every_provider_fails_once_and_refunds()
+    {
+        h.EcareSubmit = FakeUpstream.Body(PipelineHarness.EcareLowBalance);
+        h.FlexiSubmit = FakeUpstream.Body("""{"success":false,"status":2,"message":"Not User"}""");
+
+        var id = await h.PlaceAsync();
+
+        var done = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Failed, done.Status);
+        Assert.Contains("Not User", done.StatusReason);
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_paused_provider_is_skipped()
+    {
+        var admin = h.App.Services.GetRequiredService<ProviderAdminService>();
+        Assert.True(await admin.SetPausedAsync(await h.App.AdminActorAsync(), "Ecare", paused: true));
+
+        var id = await h.PlaceAsync();
+
+        Assert.Equal("Flexi", (await h.LoadAsync(id)).Provider);
+        Assert.Equal(0, h.SubmissionsSeenBy(h.Ecare));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_route_decides_the_order()
+    {
+        var routing = h.App.Services.GetRequiredService<RoutingService>();
+        Assert.True((await routing.SetRouteAsync(await h.App.AdminActorAsync(), MobileOperator.Grameenphone, ["Flexi", "Ecare"])).Succeeded);
+
+        var gp = await h.PlaceAsync();
+        var robi = await h.PlaceAsync(PipelineHarness.Form(number: "01812345671"));
+
+        Assert.Equal("Flexi", (await h.LoadAsync(gp)).Provider);
+        Assert.Equal("Ecare", (await h.LoadAsync(robi)).Provider);
+    }
+
+    public static TheoryData<string> LostReplies => new() { "timeout", "cut" };
+
+    [Theory]
+    [MemberData(nameof(LostReplies))]
+    public async Task A_lost_reply_is_unknown_never_retried_elsewhere_and_a_later_success_keeps_the_money(string how)
+    {
+        h.EcareSubmit = how == "timeout"
+            ? async context => await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted).ContinueWith(_ => { })
+            : async context =>
+            {
+                context.Response.ContentLength = 4096;
+                await context.Response.WriteAsync("""{"STATUS":"OK","RECH""");
+                await context.Response.Body.FlushAsync();
+                context.Abort();
+            };
+
+        var id = await h.PlaceAsync();
+
+        var sent = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Processing, sent.Status);
+        Assert.False(sent.OutcomeKnown);
+        Assert.Equal(AttemptOutcome.Unknown, sent.Attempts.Single().Outcome);
+        Assert.Equal(0, h.SubmissionsSeenBy(h.Flexi));
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+
+        // The upstream had recorded it: the status query says it went through.
+        h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
+        await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(RechargeStatus.Succeeded, (await h.LoadAsync(id)).Status);
+        Assert.Equal([LedgerKind.RechargeHold, LedgerKind.Commission], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
+        Assert.Equal(1, h.SubmissionsSeenBy(h.Ecare));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task Not_found_after_an_unknown_submission_is_refunded_only_after_the_grace_period()
+    {
+        h.EcareSubmit = FakeUpstream.Body("<html><body>502 Bad Gateway</body></html>", 502);
+        h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareInvalidRef);
+        var id = await h.PlaceAsync();
+        Assert.False((await h.LoadAsync(id)).OutcomeKnown);
+
+        // Inside the grace period "no such recharge" may only mean "not arrived yet".
+        for (var i = 0; i < 6; i++)
+        {
+            await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(RechargeStatus.Processing, (await h.LoadAsync(id)).Status);
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+
+        await h.AdvanceAndSweepAsync(TimeSpan.FromMinutes(3));
+
+        var done = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Failed, done.Status);
+        Assert.Contains("never reached", done.StatusReason);
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task Not_found_for_an_accepted_recharge_is_never_a_refund_it_goes_to_review_at_the_deadline()
+    {
+        h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareInvalidRef);
+        var id = await h.PlaceAsync();
+
+        await SweepUntilAsync(TimeSpan.FromMinutes(29));
+        Assert.Equal(RechargeStatus.Processing, (await h.LoadAsync(id)).Status);
+
+        await SweepUntilAsync(TimeSpan.FromMinutes(36));
+        var review = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.NeedsReview, review.Status);
+        Assert.Null(review.NextCheckAtUtc);
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+        Assert.Equal([LedgerKind.RechargeHold], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task Stuck_processing_goes_to_review_at_the_deadline_with_the_money_held_and_checks_back_off()
+    {
+        var id = await h.PlaceAsync();
+
+        await SweepUntilAsync(TimeSpan.FromMinutes(29));
+        var before = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Processing, before.Status);
+        // Backoff: 5, 10, 20, 30, 60, 120 s, then every 5 minutes — not a check every sweep.
+        Assert.InRange(before.ChecksDone, 8, 12);
+
+        await SweepUntilAsync(TimeSpan.FromMinutes(36));
+        var review = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.NeedsReview, review.Status);
+        Assert.Contains("deadline", review.StatusReason);
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+
+        // In review nothing runs by itself, until the provider gives a final answer to a check.
+        await SweepUntilAsync(TimeSpan.FromMinutes(60));
+        Assert.Equal(RechargeStatus.NeedsReview, (await h.LoadAsync(id)).Status);
+        h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
+        Assert.Equal(CheckOutcome.Succeeded, await h.Processor.CheckAsync(id, dueOnly: false));
+        Assert.Equal(new Money(90_250), await h.BalanceAsync());
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task The_same_client_request_id_places_one_recharge_however_often_it_is_sent()
+    {
+        var requestId = Guid.NewGuid().ToString("N");
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            Task.Run(() => h.Recharges.PlaceAndSendAsync(h.Reseller, PipelineHarness.Form(), requestId, confirmDuplicate: false))));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.Single(results.Select(r => r.RechargeId).Distinct());
+        await using var db = await h.App.DbAsync();
+        Assert.Equal(1, await db.Set<Recharge>().CountAsync());
+        Assert.Equal(1, h.SubmissionsSeenBy(h.Ecare));
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_locked_reseller_is_refused_and_nothing_is_held_or_sent()
+    {
+        var users = h.App.Services.GetRequiredService<RechargePortal.Features.Users.UserAdminService>();
+        Assert.True((await users.LockAsync(await h.App.AdminActorAsync(), h.Reseller.UserId)).Succeeded);
+
+        var result = await h.Recharges.PlaceAndSendAsync(h.Reseller, PipelineHarness.Form(), Guid.NewGuid().ToString("N"), false);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("locked", result.Error);
+        await AssertNothingHappenedAsync();
+    }
+
+    public static TheoryData<RechargeForm, string> BadInput => new()
+    {
+        { PipelineHarness.Form(number: "0171234567"), RechargeFields.Number },
+        { PipelineHarness.Form(number: "01712x45671"), RechargeFields.Number },
+        { PipelineHarness.Form(number: "01212345671"), RechargeFields.Number },
+        { PipelineHarness.Form(amount: "10"), RechargeFields.Amount },
+        { PipelineHarness.Form(amount: "25"), RechargeFields.Amount },
+        { PipelineHarness.Form(amount: "5001"), RechargeFields.Amount },
+        { PipelineHarness.Form(amount: "100.50"), RechargeFields.Amount },
+        { PipelineHarness.Form(amount: "-100"), RechargeFields.Amount },
+        { PipelineHarness.Form(number: "01812345671", type: NumberType.Skitto), RechargeFields.NumberType },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInput))]
+    public async Task Bad_input_is_refused_beside_its_field_and_nothing_is_held_or_sent(RechargeForm form, string field)
+    {
+        var result = await h.Recharges.PlaceAndSendAsync(h.Reseller, form, Guid.NewGuid().ToString("N"), false);
+
+        Assert.False(result.Succeeded);
+        Assert.True(result.Errors.ContainsKey(field), $"expected an error on {field}, got {string.Join(", ", result.Errors.Keys)}");
+        await AssertNothingHappenedAsync();
+    }
+
+    [Fact]
+    public async Task More_than_the_wallet_holds_is_refused_and_nothing_is_sent()
+    {
+        var result = await h.Recharges.PlaceAndSendAsync(h.Reseller, PipelineHarness.Form(amount: "1500"), Guid.NewGuid().ToString("N"), false);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("৳1,000.00", result.Errors[RechargeFields.Amount]);
+        await AssertNothingHappenedAsync();
+    }
+
+    [Fact]
+    public async Task The_same_number_and_amount_again_within_minutes_needs_explicit_confirmation()
+    {
+        await h.PlaceAsync();
+
+        var again = await h.Recharges.PlaceAndSendAsync(h.Reseller, PipelineHarness.Form(), Guid.NewGuid().ToString("N"), confirmDuplicate: false);
+        Assert.False(again.Succeeded);
+        Assert.NotNull(again.DuplicateOf);
+        Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
+
+        var confirmed = await h.Recharges.PlaceAndSendAsync(h.Reseller, PipelineHarness.Form(), Guid.NewGuid().ToString("N"), confirmDuplicate: true);
+        Assert.True(confirmed.Succeeded);
+
+        h.Time.Advance(TimeSpan.FromMinutes(6));
+        var later = await h.Recharges.PlaceAndSendAsync(h.Reseller, PipelineHarness.Form(), Guid.NewGuid().ToString("N"), confirmDuplicate: false);
+        Assert.True(later.Succeeded);
+        Assert.Equal(Money.FromTaka(700), await h.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task Daily_limits_count_the_bangladesh_day_and_not_failed_recharges()
+    {
+        await using var limited = await PipelineHarness.StartAsync(new() { ["Recharge:DailyCountLimit"] = "2", ["Recharge:DailyAmountLimit"] = "250" });
+        await limited.PlaceAsync(PipelineHarness.Form(amount: "100"));
+        var overAmount = await limited.Recharges.PlaceAndSendAsync(limited.Reseller, PipelineHarness.Form(amount: "200"), Guid.NewGuid().ToString("N"), true);
+        Assert.Contains("৳150.00 left", overAmount.Errors[RechargeFields.Amount]);
+
+        await limited.PlaceAsync(PipelineHarness.Form(amount: "100"));
+        var overCount = await limited.Recharges.PlaceAndSendAsync(limited.Reseller, PipelineHarness.Form(amount: "30"), Guid.NewGuid().ToString("N"), true);
+        Assert.Contains("limit of 2 recharges", overCount.Error);
+
+        // 06:00 UTC is noon in Dhaka; 18:00 UTC is midnight: a new day.
+        limited.Time.Advance(TimeSpan.FromHours(12));
+        await limited.PlaceAsync(PipelineHarness.Form(amount: "100"));
+        await limited.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_pack_price_buys_the_pack_is_exempt_from_the_limits_and_earns_the_plan_rate()
+    {
+        await using (var db = await h.App.DbAsync())
+        {
+            db.Add(RechargePortal.Features.Offers.OfferPack.From("Ecare",
+                new OfferPackInfo(MobileOperator.Grameenphone, NumberType.Prepaid, OfferType.Internet, 1_900, 50, null, "1 GB", null, null, "3 Days", null, true),
+                PipelineHarness.Start.UtcDateTime));
+            await db.SaveChangesAsync();
+        }
+
+        var quote = await h.Recharges.QuoteAsync(h.Reseller.UserId, PipelineHarness.Form(amount: "19"));
+
+        Assert.True(quote.Succeeded, string.Join("; ", quote.Errors.Values));
+        Assert.Contains("1 GB", quote.Quote!.Pack!.Description);
+        var id = await h.PlaceAsync(PipelineHarness.Form(amount: "19"));
+        Assert.Contains("1 GB", (await h.LoadAsync(id)).OfferPack);
+    }
+
+    private async Task AssertNothingHappenedAsync()
+    {
+        await using var db = await h.App.DbAsync();
+        Assert.Equal(0, await db.Set<Recharge>().CountAsync());
+        Assert.Equal(0, await db.LedgerEntries.CountAsync(e => e.RechargeId != null));
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        Assert.Equal(0, h.SubmissionsSeenBy(h.Ecare) + h.SubmissionsSeenBy(h.Flexi));
+        await h.AssertConsistentAsync();
+    }
+
+    /// <summary>Runs the sweeper every 30 s of fake time until <paramref name="sinceStart"/> after the harness's start.</summary>
+    private async Task SweepUntilAsync(TimeSpan sinceStart)
+    {
+        while (h.Time.GetUtcNow() < PipelineHarness.Start + sinceStart)
+        {
+            await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
