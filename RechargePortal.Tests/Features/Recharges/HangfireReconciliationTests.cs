@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Wallets;
+using RechargePortal.Security;
+using RechargePortal.Tests.TestSupport;
+
+namespace RechargePortal.Tests.Features.Recharges;
+
+/// <summary>With the Hangfire server running, nobody has to call a job: scheduled checks settle recharges by themselves.</summary>
+public sealed class HangfireReconciliationTests
+{
+    [Fact]
+    public async Task Scheduled_status_checks_settle_a_sandbox_recharge_without_any_manual_step()
+    {
+        await using var app = new PortalAppFactory(null, new Dictionary<string, string?> { ["Jobs:ServerEnabled"] = "true" });
+        var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(500));
+        await using (var db = await app.DbAsync())
+        {
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+            var placed = await app.Services.GetRequiredService<RechargeService>().PlaceAsync(
+                new Actor(user.Id, user.Email!, user.SecurityStamp), new RechargeForm { Number = "01812345671", Amount = "50" },
+                Guid.NewGuid().ToString("N"), confirmDuplicate: false);
+            Assert.True(placed.Succeeded, placed.Error);
+        }
+
+        // The sandbox succeeds 3 s after the send; checks run at 5 s and 15 s. Poll, do not assert on timing.
+        var status = RechargeStatus.Created;
+        for (var waited = 0; waited < 60 && status != RechargeStatus.Succeeded; waited++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await using var db = await app.DbAsync();
+            status = await db.Set<Recharge>().Select(r => r.Status).SingleAsync();
+        }
+
+        Assert.Equal(RechargeStatus.Succeeded, status);
+        Assert.Equal(Money.FromTaka(450), await app.Services.GetRequiredService<WalletService>().BalanceOfAsync(walletId));
+        await app.AssertLedgerConsistentAsync(walletId);
+    }
+}
