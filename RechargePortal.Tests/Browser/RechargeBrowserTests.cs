@@ -13,9 +13,10 @@ namespace RechargePortal.Tests.Browser;
 /// <summary>
 /// The reseller's recharge form and history in Chromium, against the built-in sandbox providers
 /// (a number's last digit decides: 1–6 succeed after ~3 s, 0 is rejected). The Hangfire server is
-/// off in tests, so the test asks for the status checks the job would run.
+/// off in tests, so the test asks for the status checks the job would run. An app of its own:
+/// recharges spend the sandbox providers' balances, which the providers page tests read.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(RechargeBrowserCollection.Name)]
 public sealed class RechargeBrowserTests(BrowserFixture browser)
 {
     private PortalAppFactory App => browser.App;
@@ -236,4 +237,10 @@ public sealed class RechargeBrowserTests(BrowserFixture browser)
 
         Assert.Fail($"Recharge {id} did not reach a final state.");
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RechargeBrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "recharge-browser";
 }
