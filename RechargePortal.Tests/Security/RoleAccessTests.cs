@@ -49,6 +49,15 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Admin, "/admin/commissions", Expect.Allowed, "Commission plans" },
         { Roles.Admin, "/audit", Expect.Allowed, "Audit log" },
         { Roles.Admin, "/wallet", Expect.Denied, null },
+        // Recharging and the recharge history are the reseller's own
+        { "", "/recharge", Expect.ToLogin, null },
+        { "", "/recharges", Expect.ToLogin, null },
+        { Roles.Reseller, "/recharge", Expect.Allowed, "Mobile number" },
+        { Roles.Reseller, "/recharges", Expect.Allowed, "My recharges" },
+        { Roles.Admin, "/recharge", Expect.Denied, null },
+        { Roles.Admin, "/recharges", Expect.Denied, null },
+        { Roles.Auditor, "/recharge", Expect.Denied, null },
+        { Roles.Auditor, "/recharges", Expect.Denied, null },
     };
 
     [Theory]

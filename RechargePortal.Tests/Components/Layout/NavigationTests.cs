@@ -31,10 +31,22 @@ public sealed class NavigationTests : IAsyncLifetime
 
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { Roles.Admin, ["/", "/admin/users", "/hangfire"], [] },
-        { Roles.Reseller, ["/"], ["/admin/users", "/hangfire"] },
-        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire"] },
+        { Roles.Admin, ["/", "/admin/users", "/hangfire"], ["/recharge", "/recharges"] },
+        { Roles.Reseller, ["/", "/recharge", "/recharges"], ["/admin/users", "/hangfire"] },
+        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire", "/recharge", "/recharges"] },
     };
+
+    [Fact]
+    public void A_resellers_drawer_starts_with_recharge_then_the_history()
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@test.local");
+        auth.SetRoles(Roles.Reseller);
+
+        var links = Render<NavMenu>().FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+
+        Assert.Equal(["/recharge", "/recharges"], links.Take(2));
+    }
 
     [Theory]
     [MemberData(nameof(Expectations))]

@@ -14,6 +14,8 @@ public static class NavItems
 {
     public static readonly IReadOnlyList<NavItem> All =
     [
+        new("Recharge", "/recharge", Icons.Material.Filled.Send, [Roles.Reseller]),
+        new("My recharges", "/recharges", Icons.Material.Filled.History, [Roles.Reseller]),
         new("Dashboard", "/", Icons.Material.Filled.Dashboard, Roles.All),
         new("My wallet", "/wallet", Icons.Material.Filled.AccountBalanceWallet, [Roles.Reseller]),
         new("Users", "/admin/users", Icons.Material.Filled.People, [Roles.Admin]),
