@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using RechargePortal.Security;
@@ -20,6 +21,9 @@ public static class JobsRegistration
         // DI everywhere (server, clients, dashboard) rather than Hangfire's static JobStorage.Current,
         // which several hosts in one process (the tests) would share and dispose under each other.
         builder.Services.AddSingleton<JobStorage>(_ => new InMemoryStorage());
+        // Likewise the activator: Hangfire's default is the static JobActivator.Current, set by the
+        // last host configured, so a job could run with another host's services (and database).
+        builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

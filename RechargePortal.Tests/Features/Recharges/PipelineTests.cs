@@ -69,6 +69,11 @@ public sealed class PipelineTests : IAsyncLifetime
         var done = await h.LoadAsync(id);
         Assert.Equal(RechargeStatus.Failed, done.Status);
         Assert.Contains("Recharge failed at operator", done.StatusReason);
+        // The reseller is told what happened, not which provider serves them nor its raw text.
+        var seen = await h.Recharges.FindAsync(id, h.Reseller.UserId);
+        Assert.Equal("The operator did not deliver it.", seen!.StatusReason);
+        Assert.Null(seen.Provider);
+        Assert.Null(await h.Recharges.FindAsync(id, "someone-else"));
         Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
         Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
         await h.AssertConsistentAsync();

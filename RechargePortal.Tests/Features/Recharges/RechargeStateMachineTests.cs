@@ -26,12 +26,12 @@ public sealed class RechargeStateMachineTests
     {
         var succeeded = Accepted();
         succeeded.MarkSucceeded("OP1", Now);
-        Assert.Throws<InvalidOperationException>(() => succeeded.MarkFailed("late", Now));
+        Assert.Throws<InvalidOperationException>(() => succeeded.MarkFailed("late", "late", Now));
         Assert.Throws<InvalidOperationException>(() => succeeded.MarkSucceeded("again", Now));
         Assert.Throws<InvalidOperationException>(() => succeeded.RecordCheck("Pending", Now, Now));
 
         var failed = Accepted();
-        failed.MarkFailed("operator said no", Now);
+        failed.MarkFailed("operator said no", "not delivered", Now);
         Assert.Throws<InvalidOperationException>(() => failed.MarkSucceeded(null, Now));
         Assert.Throws<InvalidOperationException>(() => failed.BeginAttempt("Flexi", "ref-2", Now));
     }
@@ -54,7 +54,7 @@ public sealed class RechargeStateMachineTests
     {
         var sending = New();
         sending.BeginAttempt("Ecare", "ref-1", Now);
-        Assert.Throws<InvalidOperationException>(() => sending.MarkFailed("timeout", Now));
+        Assert.Throws<InvalidOperationException>(() => sending.MarkFailed("timeout", "timeout", Now));
         Assert.Throws<InvalidOperationException>(() => sending.BeginAttempt("Flexi", "ref-2", Now));
     }
 

@@ -485,6 +485,10 @@ namespace RechargePortal.Data.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResellerNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResolutionNote")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");

@@ -64,6 +64,8 @@ public sealed class Recharge
     public string? OperatorTrxId { get; private set; }
     /// <summary>Why it failed or went to review, in words for the reseller.</summary>
     public string? StatusReason { get; private set; }
+    /// <summary>What the reseller is told: no provider names or vendor text (which provider serves whom is the business's own).</summary>
+    public string? ResellerNote { get; private set; }
     public string? ResolvedByEmail { get; private set; }
     public string? ResolutionNote { get; private set; }
     public int Version { get; private set; }
@@ -162,11 +164,12 @@ public sealed class Recharge
         Status = RechargeStatus.Succeeded;
         OperatorTrxId = operatorTrxId ?? OperatorTrxId;
         StatusReason = null;
+        ResellerNote = null;
         Finish(nowUtc);
     }
 
     /// <summary>Nothing was delivered. The caller refunds the hold in the same transaction.</summary>
-    public void MarkFailed(string reason, DateTime nowUtc)
+    public void MarkFailed(string reason, string resellerNote, DateTime nowUtc)
     {
         Require(RechargeStatus.Created, RechargeStatus.Submitting, RechargeStatus.Processing, RechargeStatus.NeedsReview);
         if (Status == RechargeStatus.Submitting && CurrentAttempt is { Outcome: not AttemptOutcome.Rejected })
@@ -176,6 +179,7 @@ public sealed class Recharge
 
         Status = RechargeStatus.Failed;
         StatusReason = reason;
+        ResellerNote = resellerNote;
         Finish(nowUtc);
     }
 
@@ -190,6 +194,7 @@ public sealed class Recharge
         {
             Status = RechargeStatus.NeedsReview;
             StatusReason = $"No final answer from {Provider} within the deadline; last answer: {LastCheckOutcome}";
+            ResellerNote = "Taking longer than usual: our team is checking it with the operator. The amount stays held until then.";
             NextCheckAtUtc = null;
         }
         else
@@ -341,6 +346,7 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         r.Property(x => x.Provider).HasMaxLength(64);
         r.Property(x => x.OperatorTrxId).HasMaxLength(100);
         r.Property(x => x.StatusReason).HasMaxLength(1000);
+        r.Property(x => x.ResellerNote).HasMaxLength(300);
         r.Property(x => x.LastCheckOutcome).HasMaxLength(500);
         r.Property(x => x.ResolvedByEmail).HasMaxLength(256);
         r.Property(x => x.ResolutionNote).HasMaxLength(Recharge.MaxNoteLength);

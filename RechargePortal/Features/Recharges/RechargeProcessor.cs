@@ -108,7 +108,7 @@ public sealed class RechargeProcessor(
                     var reason = r.Attempts.Count == 0
                         ? $"No provider is serving {r.Operator} right now."
                         : $"Refused by {string.Join(", ", tried)}: {r.StatusReason}";
-                    await FailAsync(db, r, reason, now, ct);
+                    await FailAsync(db, r, reason, r.Attempts.Count == 0 ? ResellerNotes.NoProvider : ResellerNotes.Refused, now, ct);
                     return null;
                 }
 
@@ -151,7 +151,7 @@ public sealed class RechargeProcessor(
                         return true;
                     case SubmitResult.Rejected rejected:
                         r.MarkRejected(attempt, rejected.Reason, now);
-                        await FailAsync(db, r, $"Refused by {sending.Provider}: {rejected.Reason}", now, ct);
+                        await FailAsync(db, r, $"Refused by {sending.Provider}: {rejected.Reason}", ResellerNotes.Refused, now, ct);
                         return false;
                 }
 
@@ -211,10 +211,10 @@ public sealed class RechargeProcessor(
                         Ensure(await wallets.CreditCommissionAsync(db, r.Id, r.Commission, $"Commission on recharge {r.Reference}", ct));
                         return CheckOutcome.Succeeded;
                     case StatusResult.Failed failed:
-                        await FailAsync(db, r, $"{asked.Provider} reports it failed: {failed.Reason}", now, ct);
+                        await FailAsync(db, r, $"{asked.Provider} reports it failed: {failed.Reason}", ResellerNotes.OperatorFailed, now, ct);
                         return CheckOutcome.Failed;
                     case StatusResult.NotFound when !r.OutcomeKnown && now >= asked.CreatedAtUtc.AddMinutes(Options.NotFoundGraceMinutes):
-                        await FailAsync(db, r, $"It never reached {asked.Provider} (no such recharge there {Options.NotFoundGraceMinutes} minutes after sending).", now, ct);
+                        await FailAsync(db, r, $"It never reached {asked.Provider} (no such recharge there {Options.NotFoundGraceMinutes} minutes after sending).", ResellerNotes.NeverArrived, now, ct);
                         return CheckOutcome.Failed;
                 }
 
@@ -289,7 +289,7 @@ public sealed class RechargeProcessor(
                 return false;
             }
 
-            await FailAsync(db, r, "The portal stopped before sending it; nothing was sent.", Now, ct);
+            await FailAsync(db, r, "The portal stopped before sending it; nothing was sent.", ResellerNotes.NotSent, Now, ct);
             return true;
         }, rechargeId, ct);
 
@@ -309,9 +309,9 @@ public sealed class RechargeProcessor(
         }, rechargeId, ct);
 
     /// <summary>Fails a recharge and refunds its hold, in the caller's transaction.</summary>
-    internal async Task FailAsync(PortalDbContext db, Recharge r, string reason, DateTime now, CancellationToken ct)
+    internal async Task FailAsync(PortalDbContext db, Recharge r, string reason, string resellerNote, DateTime now, CancellationToken ct)
     {
-        r.MarkFailed(reason, now);
+        r.MarkFailed(reason, resellerNote, now);
         await db.SaveChangesAsync(ct);
         Ensure(await wallets.RefundAsync(db, r.Id, $"Refund: recharge {r.Reference} to {MobileNumber.Display(r.Number)} failed", ct));
     }
@@ -393,6 +393,17 @@ public sealed class RechargeProcessor(
         StatusResult.Unknown u => $"No clear answer: {u.Why}",
         _ => status.ToString(),
     };
+
+    /// <summary>Why a recharge failed, as the reseller reads it.</summary>
+    internal static class ResellerNotes
+    {
+        public const string Refused = "It could not be sent: refused upstream.";
+        public const string NoProvider = "Recharges for this operator are paused right now. Try again later.";
+        public const string OperatorFailed = "The operator did not deliver it.";
+        public const string NeverArrived = "It never reached the operator.";
+        public const string NotSent = "It was not sent (the portal restarted).";
+        public const string AdminFailed = "Checked by our team: it was not delivered.";
+    }
 
     private sealed record Sending(string ResellerId, long AttemptId, string Provider, RechargeRequest Request);
 }

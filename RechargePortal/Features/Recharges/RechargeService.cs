@@ -296,7 +296,7 @@ public sealed class RechargeService(
     public async Task<RechargeView?> FindAsync(long id, string? resellerId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await Views(db, db.Set<Recharge>().Where(r => r.Id == id && (resellerId == null || r.ResellerId == resellerId)))
+        return await Views(db, db.Set<Recharge>().Where(r => r.Id == id && (resellerId == null || r.ResellerId == resellerId)), forStaff: resellerId == null)
             .SingleOrDefaultAsync(ct);
     }
 
@@ -371,7 +371,7 @@ public sealed class RechargeService(
 
     private static async Task<RechargeDetail?> DetailAsync(PortalDbContext db, long id, CancellationToken ct)
     {
-        var view = await Views(db, db.Set<Recharge>().Where(r => r.Id == id)).SingleOrDefaultAsync(ct);
+        var view = await Views(db, db.Set<Recharge>().Where(r => r.Id == id), forStaff: true).SingleOrDefaultAsync(ct);
         var r = await db.Set<Recharge>().AsNoTracking().Include(x => x.Attempts).SingleOrDefaultAsync(x => x.Id == id, ct);
         if (view is null || r is null)
         {
@@ -390,10 +390,11 @@ public sealed class RechargeService(
             r.ResolvedByEmail, r.ResolutionNote, attempts);
     }
 
-    private static IQueryable<RechargeView> Views(PortalDbContext db, IQueryable<Recharge> query) =>
+    /// <param name="forStaff">Admins see the provider's own reason; resellers see <see cref="Recharge.ResellerNote"/> and no provider.</param>
+    private static IQueryable<RechargeView> Views(PortalDbContext db, IQueryable<Recharge> query, bool forStaff = false) =>
         query.Select(r => new RechargeView(
             r.Id, r.Reference, r.Number, r.Operator, r.NumberType, new Money(r.AmountPoisha), new Money(r.CommissionPoisha), r.OfferPack,
-            r.Status, r.StatusReason, r.CreatedAtUtc, r.CompletedAtUtc, r.Provider, r.OperatorTrxId,
+            r.Status, forStaff ? r.StatusReason : r.ResellerNote, r.CreatedAtUtc, r.CompletedAtUtc, forStaff ? r.Provider : null, r.OperatorTrxId,
             db.Users.Where(u => u.Id == r.ResellerId).Select(u => u.Email).FirstOrDefault() ?? ""));
 
     // ---- The review queue ----
@@ -464,7 +465,7 @@ public sealed class RechargeService(
             }
             else
             {
-                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", now, ct);
+                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", RechargeProcessor.ResellerNotes.AdminFailed, now, ct);
                 r.RecordResolution(admin.Email, note);
                 await db.SaveChangesAsync(ct);
             }

@@ -11,7 +11,7 @@ using RechargePortal.Data;
 namespace RechargePortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122205837_Recharges")]
+    [Migration("20261122212245_Recharges")]
     partial class Recharges
     {
         /// <inheritdoc />
@@ -486,6 +486,10 @@ namespace RechargePortal.Data.Migrations
                     b.Property<string>("ResellerId")
                         .IsRequired()
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResellerNote")
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResolutionNote")

@@ -56,6 +56,7 @@ namespace RechargePortal.Data.Migrations
                     Provider = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     OperatorTrxId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     StatusReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ResellerNote = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     ResolvedByEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     ResolutionNote = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)

@@ -1,0 +1,25 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using RechargePortal.Features.Recharges;
+using RechargePortal.Tests.TestSupport;
+
+namespace RechargePortal.Tests.Jobs;
+
+public sealed class JobActivationTests
+{
+    [Fact]
+    public async Task Jobs_run_with_the_services_of_their_own_host_even_when_another_host_was_configured_later()
+    {
+        await using var first = new PortalAppFactory();
+        _ = first.Services;
+        await using var second = new PortalAppFactory();
+        // Configuring Hangfire in the second host resets Hangfire's static default activator to its services.
+        second.Services.GetRequiredService<IGlobalConfiguration>();
+
+        var activator = first.Services.GetRequiredService<JobActivator>();
+
+        // The job's context does not choose the container; a scope of it is all this needs.
+        using var scope = activator.BeginScope((JobActivatorContext)null!);
+        Assert.Same(first.Services.GetRequiredService<RechargeProcessor>(), scope.Resolve(typeof(RechargeProcessor)));
+    }
+}
