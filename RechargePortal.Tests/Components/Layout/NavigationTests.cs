@@ -31,9 +31,9 @@ public sealed class NavigationTests : IAsyncLifetime
 
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { Roles.Admin, ["/", "/admin/users", "/hangfire"], [] },
-        { Roles.Reseller, ["/"], ["/admin/users", "/hangfire"] },
-        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire"] },
+        { Roles.Admin, ["/", "/admin/users", "/hangfire", "/admin/routing", "/admin/review"], [] },
+        { Roles.Reseller, ["/"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review"] },
+        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review"] },
     };
 
     [Theory]
