@@ -58,6 +58,15 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Admin, "/recharges", Expect.Denied, null },
         { Roles.Auditor, "/recharge", Expect.Denied, null },
         { Roles.Auditor, "/recharges", Expect.Denied, null },
+        // Routing and the review queue: admins only
+        { "", "/admin/routing", Expect.ToLogin, null },
+        { "", "/admin/review", Expect.ToLogin, null },
+        { Roles.Reseller, "/admin/routing", Expect.Denied, null },
+        { Roles.Reseller, "/admin/review", Expect.Denied, null },
+        { Roles.Auditor, "/admin/routing", Expect.Denied, null },
+        { Roles.Auditor, "/admin/review", Expect.Denied, null },
+        { Roles.Admin, "/admin/routing", Expect.Allowed, "definitely refuses" },
+        { Roles.Admin, "/admin/review", Expect.Allowed, "Review queue" },
     };
 
     [Theory]

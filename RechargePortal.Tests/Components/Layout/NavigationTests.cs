@@ -31,9 +31,9 @@ public sealed class NavigationTests : IAsyncLifetime
 
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { Roles.Admin, ["/", "/admin/users", "/hangfire"], ["/recharge", "/recharges"] },
-        { Roles.Reseller, ["/", "/recharge", "/recharges"], ["/admin/users", "/hangfire"] },
-        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire", "/recharge", "/recharges"] },
+        { Roles.Admin, ["/", "/admin/users", "/hangfire", "/admin/routing", "/admin/review"], ["/recharge", "/recharges"] },
+        { Roles.Reseller, ["/", "/recharge", "/recharges"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review"] },
+        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire", "/recharge", "/recharges", "/admin/routing", "/admin/review"] },
     };
 
     [Fact]

@@ -24,6 +24,8 @@ public static class NavItems
         new("Wallets", "/auditor/wallets", Icons.Material.Filled.AccountBalanceWallet, [Roles.Auditor]),
         new("Audit log", "/audit", Icons.Material.Filled.History, [Roles.Auditor, Roles.Admin]),
         new("Providers", "/admin/providers", Icons.Material.Filled.Hub, [Roles.Admin]),
+        new("Routing", "/admin/routing", Icons.Material.Filled.AltRoute, [Roles.Admin]),
+        new("Review queue", "/admin/review", Icons.Material.Filled.ReportProblem, [Roles.Admin]),
         new("Offer packs", "/offers", Icons.Material.Filled.LocalOffer, [Roles.Reseller, Roles.Admin]),
         new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
     ];

@@ -410,7 +410,16 @@ public sealed class RechargeService(
             }
         }
 
-        return await processor.CheckAsync(id, dueOnly: false, ct);
+        var outcome = await processor.CheckAsync(id, dueOnly: false, ct);
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var reference = await db.Set<Recharge>().Where(r => r.Id == id).Select(r => r.Reference).SingleOrDefaultAsync(ct);
+            db.Add(AuditEntry.Create(Now, admin.UserId, admin.Email, AuditActions.RechargeChecked, AuditTargets.Recharge,
+                id.ToString(System.Globalization.CultureInfo.InvariantCulture), reference, $"Status checked by hand: {outcome}"));
+            await db.SaveChangesAsync(ct);
+        }
+
+        return outcome;
     }
 
     /// <summary>

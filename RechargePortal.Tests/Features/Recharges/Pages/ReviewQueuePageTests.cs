@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Recharges.Pages;
+using RechargePortal.Security;
+
+namespace RechargePortal.Tests.Features.Recharges.Pages;
+
+/// <summary>The review page against the real services: it lists what waits, and a decision needs a note.</summary>
+public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixture<ReviewAppFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    // Held, not inherited: MudBlazor's services only dispose asynchronously.
+    private readonly BunitContext ctx = new();
+
+    public async Task InitializeAsync()
+    {
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddMudServices();
+        ctx.Services.AddSingleton(fixture.Recharges);
+        ctx.Services.AddSingleton(fixture.App.Services.GetRequiredService<RechargeNotifier>());
+        var admin = await fixture.App.AdminActorAsync();
+        var auth = ctx.AddAuthorization();
+        auth.SetAuthorized(admin.Email);
+        auth.SetRoles(Roles.Admin);
+        auth.SetClaims(
+            new Claim(ClaimTypes.NameIdentifier, admin.UserId),
+            new Claim(ClaimTypes.Email, admin.Email),
+            new Claim(Actor.SecurityStampClaim, admin.SecurityStamp ?? ""));
+    }
+
+    public async Task DisposeAsync() => await ctx.DisposeAsync();
+
+    private static IElement Button(IRenderedComponent<ReviewQueue> page, string reference, string text) =>
+        page.Find($"[data-testid='review-{reference}']").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == text);
+
+    private static IElement NoteField(IRenderedComponent<MudDialogProvider> dialogs) =>
+        dialogs.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Note");
+
+    [Fact]
+    public async Task The_page_lists_the_recharge_with_its_facts_and_raw_call_log()
+    {
+        var item = await fixture.RechargeInReviewAsync();
+
+        var page = ctx.Render<ReviewQueue>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-testid='review-{item.Reference}']")), Wait);
+        var card = page.Find($"[data-testid='review-{item.Reference}']");
+        Assert.Contains("01712-345678", card.TextContent);
+        Assert.Contains("Grameenphone", card.TextContent);
+        Assert.Contains("৳100.00", card.TextContent);
+        Assert.Contains("Pending", card.QuerySelector("[data-testid=review-checks]")!.TextContent);
+        Assert.NotNull(Button(page, item.Reference, "Check status now"));
+        Assert.NotNull(Button(page, item.Reference, "Mark successful"));
+        Assert.NotNull(Button(page, item.Reference, "Mark failed and refund"));
+    }
+
+    [Fact]
+    public async Task Mark_failed_and_refund_without_a_note_shows_the_error_beside_the_Note_field_and_changes_nothing()
+    {
+        var item = await fixture.RechargeInReviewAsync();
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var page = ctx.Render<ReviewQueue>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-testid='review-{item.Reference}']")), Wait);
+
+        Button(page, item.Reference, "Mark failed and refund").Click(); // not awaited: its handler waits for the dialog
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=resolve-confirm]")), Wait);
+        await dialogs.Find("[data-testid=resolve-confirm]").ClickAsync(new());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Write why", NoteField(dialogs).TextContent), Wait);
+        Assert.Contains("mud-input-error", NoteField(dialogs).InnerHtml);
+        Assert.Equal(RechargeStatus.NeedsReview, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
+    }
+
+    [Fact]
+    public async Task With_a_note_the_recharge_is_refunded_and_leaves_the_list()
+    {
+        var item = await fixture.RechargeInReviewAsync();
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var page = ctx.Render<ReviewQueue>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-testid='review-{item.Reference}']")), Wait);
+
+        Button(page, item.Reference, "Mark failed and refund").Click(); // not awaited: its handler waits for the dialog
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=resolve-confirm]")), Wait);
+        await NoteField(dialogs).QuerySelector("textarea")!.ChangeAsync(new() { Value = "Ecare confirmed it never arrived" });
+        await dialogs.Find("[data-testid=resolve-confirm]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid='review-{item.Reference}']")), Wait);
+        Assert.Equal(RechargeStatus.Failed, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
+    }
+}
