@@ -73,7 +73,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
         var locked = await users.LockAsync(await browser.App.AdminActorAsync(), (await browser.App.FindUserAsync(email)).Id);
         Assert.True(locked.Succeeded, locked.Message);
 
-        await page.WaitForURLAsync("**/Account/Login**", new() { Timeout = 15_000 });
+        await page.WaitForURLAsync("**/Account/Login**", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in" })).ToBeVisibleAsync();
     }
 

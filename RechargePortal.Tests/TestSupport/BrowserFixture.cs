@@ -20,6 +20,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // CI machines have two cores and run the whole suite at once: give the live page time to answer.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
         if (!File.Exists(chromium))
         {

@@ -1,7 +1,9 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers.CallLog;
 using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
@@ -26,15 +28,29 @@ public sealed class HangfireReconciliationTests
 
         // The sandbox succeeds 3 s after the send; checks run at 5 s and 15 s. Poll, do not assert on timing.
         var status = RechargeStatus.Created;
-        for (var waited = 0; waited < 60 && status != RechargeStatus.Succeeded; waited++)
+        for (var waited = 0; waited < 90 && status != RechargeStatus.Succeeded; waited++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             await using var db = await app.DbAsync();
             status = await db.Set<Recharge>().Select(r => r.Status).SingleAsync();
         }
 
-        Assert.Equal(RechargeStatus.Succeeded, status);
+        Assert.True(status == RechargeStatus.Succeeded, $"still {status}: {await DescribeAsync(app)}");
         Assert.Equal(Money.FromTaka(450), await app.Services.GetRequiredService<WalletService>().BalanceOfAsync(walletId));
         await app.AssertLedgerConsistentAsync(walletId);
+    }
+
+    /// <summary>What the jobs and the recharge went through, for a failure message.</summary>
+    private static async Task<string> DescribeAsync(PortalAppFactory app)
+    {
+        var api = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var failed = api.FailedJobs(0, 5).Select(j => $"{j.Value.Job?.Type.Name}: {j.Value.ExceptionMessage}");
+        await using var db = await app.DbAsync();
+        var r = await db.Set<Recharge>().AsNoTracking().SingleAsync();
+        var calls = await db.Set<UpstreamCall>().AsNoTracking().Where(c => c.Operation != "Balance" && c.Operation != "OfferPacks")
+            .Select(c => $"{c.AtUtc:HH:mm:ss} {c.Operation} {c.Outcome}").ToListAsync();
+        return $"jobs: scheduled {api.ScheduledCount()}, enqueued {api.EnqueuedCount("default")}, processing {api.ProcessingCount()}, "
+            + $"succeeded {api.SucceededListCount()}, failed {api.FailedCount()} [{string.Join("; ", failed)}], servers {api.Servers().Count}; "
+            + $"recharge: next check {r.NextCheckAtUtc:HH:mm:ss}, checks {r.ChecksDone}, last {r.LastCheckOutcome}; calls: {string.Join(" | ", calls)}; now {DateTime.UtcNow:HH:mm:ss}";
     }
 }

@@ -53,6 +53,9 @@ public sealed class RechargeProcessor(
     /// <summary>Added to a provider's timeout before a submission without a recorded reply counts as abandoned.</summary>
     public static readonly TimeSpan AbandonMargin = TimeSpan.FromSeconds(60);
 
+    /// <summary>A check this close to its due time counts as due.</summary>
+    private static readonly TimeSpan DueTolerance = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim checkSlots = new(options.Value.MaxConcurrentChecks);
     private readonly ConcurrentDictionary<long, Task> dispatching = new();
 
@@ -185,7 +188,8 @@ public sealed class RechargeProcessor(
                 return CheckOutcome.NothingToCheck;
             }
 
-            if (dueOnly && (seen.Status != RechargeStatus.Processing || seen.NextCheckAtUtc > Now))
+            // Hangfire keeps schedule times in whole seconds, so a scheduled check may start a moment early.
+            if (dueOnly && (seen.Status != RechargeStatus.Processing || seen.NextCheckAtUtc > Now + DueTolerance))
             {
                 return CheckOutcome.NotDue;
             }
@@ -360,8 +364,9 @@ public sealed class RechargeProcessor(
     {
         try
         {
-            var delay = atUtc - Now;
-            jobs.Schedule<CheckRechargeJob>(job => job.RunAsync(rechargeId, CancellationToken.None), delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+            // Rounded up to the second: never before the due time recorded in the database.
+            var delay = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, (atUtc - Now).TotalSeconds)));
+            jobs.Schedule<CheckRechargeJob>(job => job.RunAsync(rechargeId, CancellationToken.None), delay);
         }
         catch (Exception e)
         {
