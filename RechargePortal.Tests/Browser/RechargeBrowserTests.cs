@@ -5,6 +5,7 @@ using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
+using RechargePortal.Providers.Sandbox;
 using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
@@ -217,25 +218,14 @@ public sealed class RechargeBrowserTests(BrowserFixture browser)
         return await db.Set<Recharge>().Where(r => r.ResellerId == userId).Select(r => r.Id).SingleAsync();
     }
 
-    /// <summary>What the status-check job would do: ask until the sandbox gives a final answer (~3 s after submit).</summary>
+    /// <summary>What the status-check job would do once the sandbox's processing time has passed (the clock moves; nobody sleeps).</summary>
     private async Task CheckUntilFinalAsync(long id)
     {
         var processor = App.Services.GetRequiredService<RechargeProcessor>();
         await processor.WhenDispatchedAsync();
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < until)
-        {
-            await Task.Delay(750);
-            await processor.CheckAsync(id, dueOnly: false);
-            await using var db = await App.DbAsync();
-            var status = await db.Set<Recharge>().Where(r => r.Id == id).Select(r => r.Status).SingleAsync();
-            if (status is RechargeStatus.Succeeded or RechargeStatus.Failed)
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"Recharge {id} did not reach a final state.");
+        browser.Clock.Advance(SandboxUpstream.ProcessingTime);
+        var outcome = await processor.CheckAsync(id, dueOnly: false);
+        Assert.True(outcome is CheckOutcome.Succeeded or CheckOutcome.Failed, $"Recharge {id}: {outcome}");
     }
 }
 

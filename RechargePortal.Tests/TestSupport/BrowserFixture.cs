@@ -14,7 +14,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string? SkipReason { get; private set; }
 
-    public PortalAppFactory App { get; } = new();
+    /// <summary>The app's clock: a test moves it instead of sleeping (e.g. past the sandbox's processing time).</summary>
+    public ShiftableTimeProvider Clock { get; } = new();
+
+    public PortalAppFactory App { get; }
+
+    public BrowserFixture() => App = new PortalAppFactory(null, new Dictionary<string, string?>(), Clock);
 
     public string BaseUrl { get; private set; } = "";
 

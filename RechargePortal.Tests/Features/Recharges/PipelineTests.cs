@@ -52,10 +52,17 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task Failure_is_refunded_exactly_once_even_when_checks_run_concurrently()
     {
         var id = await h.PlaceAsync();
-        // A slow vendor, so that every check is in flight at once before any applies its answer.
+        // The vendor answers only once all four checks have asked: every check is in flight before any applies its answer.
+        var asked = 0;
+        var allAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         h.EcareStatus = async context =>
         {
-            await Task.Delay(300);
+            if (Interlocked.Increment(ref asked) == 4)
+            {
+                allAsked.TrySetResult();
+            }
+
+            await allAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await FakeUpstream.Body(PipelineHarness.EcareFailed)(context);
         };
         h.Time.Advance(TimeSpan.FromSeconds(5));
@@ -167,7 +174,7 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task A_lost_reply_is_unknown_never_retried_elsewhere_and_a_later_success_keeps_the_money(string how)
     {
         h.EcareSubmit = how == "timeout"
-            ? async context => await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted).ContinueWith(_ => { })
+            ? async context => await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { })
             : async context =>
             {
                 context.Response.ContentLength = 4096;
