@@ -4,6 +4,7 @@ using RechargePortal.Components.Account;
 using RechargePortal.Data;
 using RechargePortal.Features;
 using RechargePortal.Features.Operations;
+using RechargePortal.Features.Reports;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
 using RechargePortal.Providers;
@@ -40,6 +41,7 @@ app.MapHealth();
 app.MapJobsDashboard();
 app.MapPortalIdentityEndpoints();
 app.MapStatementCsv();
+app.MapTransactionsCsv();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();

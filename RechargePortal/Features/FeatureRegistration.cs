@@ -1,6 +1,7 @@
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Reports;
 using RechargePortal.Features.Users;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
@@ -26,6 +27,7 @@ public static class FeatureRegistration
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<RechargeProcessor>();
         builder.Services.AddSingleton<RechargeService>();
+        builder.Services.AddSingleton<ReportService>();
         builder.Services.AddTransient<CheckRechargeJob>();
         builder.Services.AddTransient<ReconcilePendingRechargesJob>();
         builder.Services.AddHostedService<RechargeJobsScheduler>();

@@ -415,6 +415,9 @@ namespace RechargePortal.Data.Migrations
                     b.Property<long>("AmountPoisha")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly>("BusinessDay")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ChecksDone")
                         .HasColumnType("INTEGER");
 
@@ -524,8 +527,6 @@ namespace RechargePortal.Data.Migrations
                     b.HasIndex("ClientRequestId")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAtUtc");
-
                     b.HasIndex("Reference")
                         .IsUnique();
 
@@ -536,6 +537,8 @@ namespace RechargePortal.Data.Migrations
                     b.HasIndex("ResellerId", "CreatedAtUtc");
 
                     b.HasIndex("Status", "NextCheckAtUtc");
+
+                    b.HasIndex(new[] { "CreatedAtUtc", "BusinessDay", "Status", "Operator", "NumberType", "Provider", "ResellerId", "Number", "AmountPoisha", "CommissionPoisha" }, "IX_Recharges_Report");
 
                     b.ToTable("Recharges", null, t =>
                         {

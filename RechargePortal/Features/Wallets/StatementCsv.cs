@@ -61,18 +61,5 @@ public static class StatementCsv
     // Spreadsheets sort and parse this form of date.
     private static string IsoDhaka(DateTime utc) => DhakaTime.FromUtc(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    private static string Row(params string[] cells) => string.Join(',', cells.Select(Escape));
-
-    public static string Escape(string value)
-    {
-        // A cell a spreadsheet would run as a formula is shown as text instead.
-        var formulaLike = (value.Length > 0 && "=+@\t\r".Contains(value[0]))
-            || (value.StartsWith('-') && !decimal.TryParse(value, CultureInfo.InvariantCulture, out _));
-        if (formulaLike)
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    private static string Row(params string[] cells) => Csv.Row(cells);
 }

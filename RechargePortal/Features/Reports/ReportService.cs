@@ -1,0 +1,241 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Components.Shared;
+using RechargePortal.Data;
+using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
+using RechargePortal.Security;
+
+namespace RechargePortal.Features.Reports;
+
+/// <summary>
+/// Read-only figures over recharges and provider balances for the reports and dashboards. Every
+/// query filters on <c>CreatedAtUtc</c> between the UTC bounds of Bangladesh days and groups by
+/// <see cref="Recharge.BusinessDay"/>, so both read the <c>IX_Recharges_Report</c> index alone.
+/// </summary>
+public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, TimeProvider time)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<IReadOnlyList<TransactionRow>> TransactionsAsync(
+        ReportFilter filter, TransactionSort sort, bool descending, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var page = Sorted(Filtered(db, filter), sort, descending).Skip(Math.Max(skip, 0)).Take(Math.Clamp(take, 1, MaxPageSize));
+        return await Rows(db, page).ToListAsync(ct);
+    }
+
+    /// <summary>Totals over the whole filter, not a page.</summary>
+    public async Task<ReportTotals> TotalsAsync(ReportFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var totals = await Aggregate(Filtered(db, filter), r => 1).ToListAsync(ct);
+        return totals.Count == 0 ? ReportTotals.None : totals[0].Totals;
+    }
+
+    /// <summary>
+    /// Every recharge the filter matches, oldest first, one at a time from the database: memory
+    /// stays the same for ten rows or a million.
+    /// </summary>
+    public async IAsyncEnumerable<TransactionRow> StreamAsync(
+        ReportFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var all = Filtered(db, filter).OrderBy(r => r.CreatedAtUtc).ThenBy(r => r.Id);
+        await foreach (var row in Rows(db, all).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
+
+    public async Task<SummaryReport> SummaryAsync(ReportFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var recharges = Filtered(db, filter);
+        var byDay = (await Aggregate(recharges, r => r.BusinessDay).ToListAsync(ct)).ToDictionary(a => a.Key, a => a.Totals);
+        var byOperator = await Aggregate(recharges, r => r.Operator).ToListAsync(ct);
+        var byProvider = await Aggregate(recharges, r => r.Provider).ToListAsync(ct);
+        var byReseller = await Aggregate(recharges, r => r.ResellerId).ToListAsync(ct);
+
+        var resellerIds = byReseller.Select(a => a.Key).ToList();
+        var names = await db.Users.Where(u => resellerIds.Contains(u.Id))
+            .Select(u => new ResellerOption(u.Id, u.Email ?? "", u.FullName)).ToDictionaryAsync(u => u.Id, ct);
+
+        var days = Enumerable.Range(0, filter.To.DayNumber - filter.From.DayNumber + 1)
+            .Select(i => filter.From.AddDays(i))
+            .Select(d => new SummaryRow(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.ToString("ddd d MMM", System.Globalization.CultureInfo.InvariantCulture), byDay.GetValueOrDefault(d, ReportTotals.None)))
+            .ToList();
+        return new SummaryReport(
+            filter.From, filter.To, Sum(days.Select(d => d.Totals)), days,
+            byOperator.Select(a => new SummaryRow(a.Key.ToString(), a.Key.ToString(), a.Totals)).OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList(),
+            byProvider.Select(a => new SummaryRow(a.Key ?? "", a.Key ?? "Not sent", a.Totals)).OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList(),
+            byReseller.Select(a => new SummaryRow(a.Key, names.TryGetValue(a.Key, out var n) ? n.Label : a.Key, a.Totals))
+                .OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList());
+    }
+
+    /// <summary>Per provider and Bangladesh day in the range: recorded sales against the provider's balance movement.</summary>
+    public async Task<IReadOnlyList<ReconciliationRow>> ReconciliationAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var fromUtc = DhakaTime.StartOfDayUtc(from);
+        var toUtc = DhakaTime.StartOfDayUtc(to.AddDays(1));
+        var sales = await db.Set<Recharge>()
+            .Where(r => r.CreatedAtUtc >= fromUtc && r.CreatedAtUtc < toUtc && r.Status == RechargeStatus.Succeeded && r.Provider != null)
+            .GroupBy(r => new { r.Provider, r.BusinessDay })
+            .Select(g => new { g.Key.Provider, g.Key.BusinessDay, Count = g.Count(), Amount = g.Sum(r => r.AmountPoisha) })
+            .ToListAsync(ct);
+        var snapshots = db.Set<ProviderBalanceSnapshot>();
+        var readings = await snapshots.Where(s => s.AtUtc >= fromUtc && s.AtUtc < toUtc)
+            .Select(s => new { s.Provider, s.AtUtc, s.BalancePoisha }).ToListAsync(ct);
+
+        var names = providers.All.Select(p => p.Name)
+            .Concat(sales.Select(s => s.Provider!)).Concat(readings.Select(r => r.Provider))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var nowUtc = time.GetUtcNow().UtcDateTime;
+        var rows = new List<ReconciliationRow>();
+        foreach (var name in names)
+        {
+            // The balance as last read before the range began, then every reading inside it, in order.
+            var before = await snapshots.Where(s => s.Provider == name && s.AtUtc < fromUtc)
+                .OrderByDescending(s => s.AtUtc).ThenByDescending(s => s.Id).Select(s => (long?)s.BalancePoisha).FirstOrDefaultAsync(ct);
+            var inRange = readings.Where(r => r.Provider == name).OrderBy(r => r.AtUtc).ToList();
+            var balance = before;
+            var next = 0;
+            for (var day = from; day <= to; day = day.AddDays(1))
+            {
+                var opening = balance;
+                var endUtc = DhakaTime.StartOfDayUtc(day.AddDays(1));
+                while (next < inRange.Count && inRange[next].AtUtc < endUtc)
+                {
+                    balance = inRange[next++].BalancePoisha;
+                }
+
+                var sold = sales.FirstOrDefault(s => s.Provider == name && s.BusinessDay == day);
+                rows.Add(new ReconciliationRow(
+                    name, day, sold?.Count ?? 0, new Money(sold?.Amount ?? 0),
+                    opening is { } o ? new Money(o) : null, balance is { } c ? new Money(c) : null,
+                    DayInProgress: endUtc > nowUtc));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Today's figures (Bangladesh day): one reseller's, or everyone's when <paramref name="resellerId"/> is null.</summary>
+    public Task<ReportTotals> TodayAsync(string? resellerId, CancellationToken ct = default)
+    {
+        var today = DhakaTime.Today(time);
+        return TotalsAsync(new ReportFilter { From = today, To = today, ResellerId = resellerId }, ct);
+    }
+
+    /// <summary>Recharges not yet final and not in review, placed at any time.</summary>
+    public async Task<int> InFlightCountAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Set<Recharge>().CountAsync(
+            r => r.Status == RechargeStatus.Created || r.Status == RechargeStatus.Submitting || r.Status == RechargeStatus.Processing, ct);
+    }
+
+    public async Task<IReadOnlyList<ResellerOption>> ResellersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.UserRoles
+            .Join(db.Roles.Where(r => r.Name == Roles.Reseller), ur => ur.RoleId, r => r.Id, (ur, r) => ur.UserId)
+            .Join(db.Users, id => id, u => u.Id, (id, u) => new ResellerOption(u.Id, u.Email ?? "", u.FullName))
+            .OrderBy(u => u.Email)
+            .ToListAsync(ct);
+    }
+
+    public IReadOnlyList<string> ProviderNames => providers.All.Select(p => p.Name).ToList();
+
+    private static IQueryable<Recharge> Filtered(PortalDbContext db, ReportFilter filter)
+    {
+        if (filter.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join(" ", errors.Values), nameof(filter));
+        }
+
+        var fromUtc = DhakaTime.StartOfDayUtc(filter.From);
+        var toUtc = DhakaTime.StartOfDayUtc(filter.To.AddDays(1));
+        var query = db.Set<Recharge>().AsNoTracking().Where(r => r.CreatedAtUtc >= fromUtc && r.CreatedAtUtc < toUtc);
+        if (filter.ResellerId is { Length: > 0 } reseller)
+        {
+            query = query.Where(r => r.ResellerId == reseller);
+        }
+
+        if (filter.Operator is { } op)
+        {
+            query = query.Where(r => r.Operator == op);
+        }
+
+        if (filter.NumberType is { } type)
+        {
+            query = query.Where(r => r.NumberType == type);
+        }
+
+        if (filter.Provider is { Length: > 0 } provider)
+        {
+            query = query.Where(r => r.Provider == provider);
+        }
+
+        if (filter.Status is { Length: > 0 } status)
+        {
+            var statuses = RechargeStatusText.Matching(status);
+            query = query.Where(r => statuses.Contains(r.Status));
+        }
+
+        if (filter.NumberDigits is { Length: > 0 } digits)
+        {
+            query = query.Where(r => r.Number.Contains(digits));
+        }
+
+        return query;
+    }
+
+    private static IQueryable<Recharge> Sorted(IQueryable<Recharge> query, TransactionSort sort, bool descending)
+    {
+        IOrderedQueryable<Recharge> ordered = sort switch
+        {
+            TransactionSort.Amount => By(query, r => r.AmountPoisha),
+            TransactionSort.Commission => By(query, r => r.Status == RechargeStatus.Succeeded ? r.CommissionPoisha : 0),
+            TransactionSort.Number => By(query, r => r.Number),
+            TransactionSort.Operator => By(query, r => r.Operator),
+            TransactionSort.Status => By(query, r => r.Status),
+            TransactionSort.Provider => By(query, r => r.Provider),
+            _ => By(query, r => r.CreatedAtUtc),
+        };
+        // Ties (and the time column itself) fall back to the order of placing, so paging is stable.
+        return descending ? ordered.ThenByDescending(r => r.Id) : ordered.ThenBy(r => r.Id);
+
+        IOrderedQueryable<Recharge> By<TKey>(IQueryable<Recharge> q, Expression<Func<Recharge, TKey>> key) =>
+            descending ? q.OrderByDescending(key) : q.OrderBy(key);
+    }
+
+    private static IQueryable<TransactionRow> Rows(PortalDbContext db, IQueryable<Recharge> recharges) =>
+        from r in recharges
+        join u in db.Users on r.ResellerId equals u.Id into owners
+        from u in owners.DefaultIfEmpty()
+        select new TransactionRow(
+            r.Id, r.Reference, r.CreatedAtUtc, u == null ? "" : u.Email ?? "", u == null ? "" : u.FullName, r.Number,
+            r.Operator, r.NumberType, new Money(r.AmountPoisha), new Money(r.Status == RechargeStatus.Succeeded ? r.CommissionPoisha : 0),
+            r.Status, r.Provider, r.OperatorTrxId, r.OfferPack, r.CompletedAtUtc);
+
+    private static IQueryable<Aggregated<TKey>> Aggregate<TKey>(IQueryable<Recharge> recharges, Expression<Func<Recharge, TKey>> key) =>
+        recharges.GroupBy(key).Select(g => new Aggregated<TKey>(
+            g.Key,
+            g.Count(),
+            g.Count(r => r.Status == RechargeStatus.Succeeded),
+            g.Count(r => r.Status == RechargeStatus.Failed),
+            g.Sum(r => r.AmountPoisha),
+            g.Sum(r => r.Status == RechargeStatus.Succeeded ? r.AmountPoisha : 0),
+            g.Sum(r => r.Status == RechargeStatus.Succeeded ? r.CommissionPoisha : 0)));
+
+    private static ReportTotals Sum(IEnumerable<ReportTotals> parts) => parts.Aggregate(ReportTotals.None, (a, b) => new ReportTotals(
+        a.Count + b.Count, a.Succeeded + b.Succeeded, a.Failed + b.Failed, a.Amount + b.Amount, a.Sales + b.Sales, a.Commission + b.Commission));
+
+    private sealed record Aggregated<TKey>(TKey Key, int Count, int Succeeded, int Failed, long Amount, long Sales, long Commission)
+    {
+        public ReportTotals Totals => new(Count, Succeeded, Failed, new Money(Amount), new Money(Sales), new Money(Commission));
+    }
+}
