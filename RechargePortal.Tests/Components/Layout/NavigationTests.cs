@@ -29,11 +29,13 @@ public sealed class NavigationTests : IAsyncLifetime
     private IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null)
         where T : IComponent => ctx.Render(parameters);
 
+    private static readonly string[] Reports = ["/reports/transactions", "/reports/summary", "/reports/reconciliation"];
+
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { Roles.Admin, ["/", "/admin/users", "/hangfire", "/admin/routing", "/admin/review"], ["/recharge", "/recharges"] },
-        { Roles.Reseller, ["/", "/recharge", "/recharges"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review"] },
-        { Roles.Auditor, ["/"], ["/admin/users", "/hangfire", "/recharge", "/recharges", "/admin/routing", "/admin/review"] },
+        { Roles.Admin, ["/", "/admin/users", "/hangfire", "/admin/routing", "/admin/review", .. Reports], ["/recharge", "/recharges"] },
+        { Roles.Reseller, ["/", "/recharge", "/recharges"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review", .. Reports] },
+        { Roles.Auditor, ["/", .. Reports], ["/admin/users", "/hangfire", "/recharge", "/recharges", "/admin/routing", "/admin/review"] },
     };
 
     [Fact]
