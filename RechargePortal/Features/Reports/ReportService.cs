@@ -142,8 +142,10 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.UserRoles
             .Join(db.Roles.Where(r => r.Name == Roles.Reseller), ur => ur.RoleId, r => r.Id, (ur, r) => ur.UserId)
-            .Join(db.Users, id => id, u => u.Id, (id, u) => new ResellerOption(u.Id, u.Email ?? "", u.FullName))
+            .Join(db.Users, id => id, u => u.Id, (id, u) => u)
+            // Ordered before the projection: EF cannot translate an order by a member of the record.
             .OrderBy(u => u.Email)
+            .Select(u => new ResellerOption(u.Id, u.Email ?? "", u.FullName))
             .ToListAsync(ct);
     }
 
