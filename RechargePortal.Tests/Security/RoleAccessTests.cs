@@ -76,6 +76,15 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Reseller, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Denied, null },
         { Roles.Auditor, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Allowed, "Reference," },
         { Roles.Admin, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Allowed, "Reference," },
+        // Daily summary and reconciliation: auditors and admins (the page's own heading, not the drawer's link)
+        { "", "/reports/summary", Expect.ToLogin, null },
+        { "", "/reports/reconciliation", Expect.ToLogin, null },
+        { Roles.Reseller, "/reports/summary", Expect.Denied, null },
+        { Roles.Reseller, "/reports/reconciliation", Expect.Denied, null },
+        { Roles.Auditor, "/reports/summary", Expect.Allowed, "Daily summary</h1>" },
+        { Roles.Auditor, "/reports/reconciliation", Expect.Allowed, "Reconciliation</h1>" },
+        { Roles.Admin, "/reports/summary", Expect.Allowed, "Daily summary</h1>" },
+        { Roles.Admin, "/reports/reconciliation", Expect.Allowed, "Reconciliation</h1>" },
     };
 
     [Theory]
