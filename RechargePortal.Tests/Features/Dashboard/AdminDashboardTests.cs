@@ -1,0 +1,61 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using RechargePortal.Features.Dashboard.Pages;
+using RechargePortal.Features.Recharges;
+using RechargePortal.Security;
+using RechargePortal.Tests.Features.Reports;
+using static RechargePortal.Tests.TestSupport.ReportData;
+
+namespace RechargePortal.Tests.Features.Dashboard;
+
+/// <summary>The admin's dashboard: today's volume over every reseller, what is in flight and in review, kept live.</summary>
+public sealed class AdminDashboardTests(ReportsAppFixture fixture) : IClassFixture<ReportsAppFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private readonly BunitContext ctx = fixture.NewContext();
+
+    public async Task InitializeAsync()
+    {
+        var admin = await fixture.App.AdminActorAsync();
+        ReportsAppFixture.SignIn(ctx, admin.UserId, admin.Email, Roles.Admin);
+    }
+
+    public async Task DisposeAsync() => await ctx.DisposeAsync();
+
+    private static string Text(IRenderedComponent<AdminDashboard> page, string testId) => page.Find($"[data-testid={testId}]").TextContent.Trim();
+
+    [Fact]
+    public async Task Todays_volume_processing_and_review_counts_cover_every_reseller_and_follow_new_recharges()
+    {
+        var a = await fixture.ResellerAsync();
+        var b = await fixture.ResellerAsync();
+        await fixture.AddAsync(
+            Recharge(a.UserId, a.WalletId, Dhaka(2026, 3, 18, 9), 100, RechargeStatus.Succeeded, commissionPoisha: 250),
+            Recharge(a.UserId, a.WalletId, Dhaka(2026, 3, 18, 10), 50, RechargeStatus.Failed),
+            Recharge(a.UserId, a.WalletId, Dhaka(2026, 3, 18, 14, 59), 20, RechargeStatus.Processing),
+            Recharge(b.UserId, b.WalletId, Dhaka(2026, 3, 18, 0, 5), 300, RechargeStatus.Succeeded, commissionPoisha: 750),
+            Recharge(b.UserId, b.WalletId, Dhaka(2026, 3, 18, 8), 40, RechargeStatus.NeedsReview),
+            Recharge(b.UserId, b.WalletId, Dhaka(2026, 3, 17, 23, 55), 999, RechargeStatus.Succeeded));
+
+        var page = ctx.Render<AdminDashboard>();
+
+        page.WaitForAssertion(() => Assert.Equal("৳510.00", Text(page, "tile-volume-value")), Wait);
+        Assert.Equal("5 recharges placed", Text(page, "tile-volume-detail"));
+        Assert.Equal("Sales ৳400.00 · 66.7% successful", Text(page, "tile-volume-caption"));
+        Assert.Equal("/reports/summary?from=2026-03-18&to=2026-03-18", page.Find("[data-testid=tile-volume-caption]").GetAttribute("href"));
+        Assert.Equal("1", Text(page, "tile-processing-value"));
+        Assert.Equal("1", Text(page, "tile-review-value"));
+        Assert.DoesNotContain("Today's recharges appear here", page.Markup);
+        var reports = page.Find("[data-testid=report-links]");
+        Assert.Equal(["/reports/transactions", "/reports/summary", "/reports/reconciliation"], reports.QuerySelectorAll("a").Select(l => l.GetAttribute("href") ?? "").ToArray());
+
+        var sent = Recharge(b.UserId, b.WalletId, Dhaka(2026, 3, 18, 15), 500, RechargeStatus.Processing);
+        await fixture.AddAsync(sent);
+        ctx.Services.GetRequiredService<RechargeNotifier>().Notify(new RechargeChange(sent.Id, b.UserId, RechargeStatus.Processing));
+
+        page.WaitForAssertion(() => Assert.Equal("2", Text(page, "tile-processing-value")), Wait);
+        Assert.Equal("৳1,010.00", Text(page, "tile-volume-value"));
+        Assert.Equal("6 recharges placed", Text(page, "tile-volume-detail"));
+    }
+}
