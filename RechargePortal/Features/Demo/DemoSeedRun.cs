@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 using RechargePortal.Components.Shared;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
+using SQLitePCL;
 
 namespace RechargePortal.Features.Demo;
 

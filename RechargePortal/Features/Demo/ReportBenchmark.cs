@@ -144,50 +144,38 @@ public sealed class ReportBenchmark(ReportService reports, IDbContextFactory<Por
         return (last.AddDays(-29) > first ? last.AddDays(-29) : first, last);
     }
 
-    private sealed record Timing(string Name, int Result, double ColdMs, double MedianMs, double MinMs, double MaxMs, double MedianCpuMs);
+    private sealed record Timing(string Name, int Result, double ColdMs, double MedianMs, double MinMs, double MaxMs);
 
     private static async Task<Timing> TimeAsync(string name, int runs, Func<Task<int>> call, CancellationToken ct)
     {
-        var process = Process.GetCurrentProcess();
         var watch = Stopwatch.StartNew();
         var result = await call();
         var cold = watch.Elapsed.TotalMilliseconds;
         var warm = new List<double>();
-        var cpu = new List<double>();
         for (var i = 0; i < runs; i++)
         {
             ct.ThrowIfCancellationRequested();
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
             watch.Restart();
             await call();
             warm.Add(watch.Elapsed.TotalMilliseconds);
-            process.Refresh();
-            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
         }
 
-        return new Timing(name, result, cold, Median(warm), warm.Min(), warm.Max(), Median(cpu));
-
-        static double Median(List<double> values)
-        {
-            values.Sort();
-            return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-        }
+        warm.Sort();
+        var median = warm.Count % 2 == 1 ? warm[warm.Count / 2] : (warm[warm.Count / 2 - 1] + warm[warm.Count / 2]) / 2;
+        return new Timing(name, result, cold, median, warm[0], warm[^1]);
     }
 
     private static void PrintTimings(IReadOnlyList<Timing> rows, TextWriter output)
     {
         var width = Math.Max(rows.Max(r => r.Name.Length), 10);
-        output.WriteLine($"{"Query".PadRight(width)}  {"Result",10}  {"Cold ms",8}  {"Warm median ms",14}  {"(min-max)",15}  {"CPU ms",7}  Goal < 500 ms");
-        output.WriteLine(new string('-', width + 79));
+        output.WriteLine($"{"Query".PadRight(width)}  {"Result",10}  {"Cold ms",8}  {"Warm median ms",14}  {"(min-max)",15}  Goal < 500 ms");
+        output.WriteLine(new string('-', width + 70));
         foreach (var r in rows)
         {
             var goal = r.Name.StartsWith("Reconciliation", StringComparison.Ordinal) ? "" : r.MedianMs < Goal.TotalMilliseconds ? "ok" : "MISSED";
             output.WriteLine(string.Create(C,
-                $"{r.Name.PadRight(width)}  {r.Result,10:N0}  {r.ColdMs,8:N1}  {r.MedianMs,14:N1}  {$"({r.MinMs:N1}-{r.MaxMs:N1})",15}  {r.MedianCpuMs,7:N0}  {goal}"));
+                $"{r.Name.PadRight(width)}  {r.Result,10:N0}  {r.ColdMs,8:N1}  {r.MedianMs,14:N1}  {$"({r.MinMs:N1}-{r.MaxMs:N1})",15}  {goal}"));
         }
-
-        output.WriteLine("CPU ms: the process's processor time during a warm call (median): what the call costs whatever else runs on the machine.");
     }
 
     private sealed record Export(long Rows, TimeSpan Elapsed, long StartManaged, long PeakManaged, long PeakWorkingSet, int Gen0, int Gen1, int Gen2);

@@ -370,7 +370,15 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         // prefix of it (day, provider, operator, reseller, status), so SQLite reads one range and never sorts.
         r.HasIndex(x => new
         {
-            x.BusinessDay, x.Provider, x.Operator, x.ResellerId, x.Status, x.NumberType, x.Number, x.AmountPoisha, x.CommissionPoisha,
+            x.BusinessDay,
+            x.Provider,
+            x.Operator,
+            x.ResellerId,
+            x.Status,
+            x.NumberType,
+            x.Number,
+            x.AmountPoisha,
+            x.CommissionPoisha,
         }, "IX_Recharges_Day");
         r.Ignore(x => x.Amount);
         r.Ignore(x => x.Commission);

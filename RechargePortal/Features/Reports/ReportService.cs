@@ -62,8 +62,14 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
                 .GroupBy(r => new { r.BusinessDay, r.Provider, r.Operator, r.ResellerId, r.Status })
                 .Select(g => new
                 {
-                    g.Key.BusinessDay, g.Key.Provider, g.Key.Operator, g.Key.ResellerId, g.Key.Status,
-                    Count = g.Count(), Amount = g.Sum(r => r.AmountPoisha), Commission = g.Sum(r => r.CommissionPoisha),
+                    g.Key.BusinessDay,
+                    g.Key.Provider,
+                    g.Key.Operator,
+                    g.Key.ResellerId,
+                    g.Key.Status,
+                    Count = g.Count(),
+                    Amount = g.Sum(r => r.AmountPoisha),
+                    Commission = g.Sum(r => r.CommissionPoisha),
                 })
                 .ToListAsync(ct))
             .Select(g => new Cell(g.BusinessDay, g.Provider, g.Operator, g.ResellerId, Totals(g.Status, g.Count, g.Amount, g.Commission)))
