@@ -32,7 +32,7 @@ internal sealed class SeedRun(
 {
     private const string SystemActor = "system";
 
-    private readonly RechargeOptions rules = seeder.RechargeRules;
+    private readonly RechargeOptions rules = seeder.RechargeSettings;
     private readonly Dictionary<RechargeStatus, int> byStatus = Enum.GetValues<RechargeStatus>().ToDictionary(s => s, _ => 0);
     private readonly PriorityQueue<Completion, long> finishing = new();
     private readonly Dictionary<(int Reseller, MobileOperator Op), List<(string Number, NumberType Type)>> customers = [];
@@ -417,7 +417,7 @@ internal sealed class SeedRun(
             attempt.Outcome.ToString(), attempt.OutcomeDetail, attempt.UpstreamTrxId, attempt.CompletedAtUtc);
 
         Ledger(k, LedgerKind.RechargeHold, -amount.Poisha, createdAt, null, SystemActor,
-            $"Recharge {MobileNumber.Display(number)} ({op}, {Recharges.RechargeRules.Label(type)}) {reference}", null, id, null, null);
+            $"Recharge {MobileNumber.Display(number)} ({op}, {RechargeRules.Label(type)}) {reference}", null, id, null, null);
         if (r.Status == RechargeStatus.Failed)
         {
             finishing.Enqueue(new Completion(id, k, LedgerKind.RechargeRefund, amount.Poisha, r.CompletedAtUtc!.Value,

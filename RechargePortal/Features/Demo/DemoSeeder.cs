@@ -431,5 +431,5 @@ public sealed class DemoSeeder(
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    internal RechargeOptions RechargeRules => rechargeOptions.Value;
+    internal RechargeOptions RechargeSettings => rechargeOptions.Value;
 }
