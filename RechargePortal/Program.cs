@@ -3,6 +3,7 @@ using RechargePortal.Components;
 using RechargePortal.Components.Account;
 using RechargePortal.Data;
 using RechargePortal.Features;
+using RechargePortal.Features.Demo;
 using RechargePortal.Features.Operations;
 using RechargePortal.Features.Reports;
 using RechargePortal.Features.Wallets;
@@ -10,7 +11,7 @@ using RechargePortal.Jobs;
 using RechargePortal.Providers;
 using RechargePortal.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoCommands.HostArgs(args));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -21,6 +22,12 @@ builder.AddJobs();
 builder.AddFeatures();
 
 var app = builder.Build();
+
+// `seed-demo` and `bench-reports` (Features/Demo) run on the app's services, then exit without serving.
+if (await app.RunCommandAsync(args))
+{
+    return;
+}
 
 if (!app.Environment.IsDevelopment())
 {

@@ -538,6 +538,8 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasIndex("Status", "NextCheckAtUtc");
 
+                    b.HasIndex(new[] { "BusinessDay", "Provider", "Operator", "ResellerId", "Status", "NumberType", "Number", "AmountPoisha", "CommissionPoisha" }, "IX_Recharges_Day");
+
                     b.HasIndex(new[] { "CreatedAtUtc", "BusinessDay", "Status", "Operator", "NumberType", "Provider", "ResellerId", "Number", "AmountPoisha", "CommissionPoisha" }, "IX_Recharges_Report");
 
                     b.ToTable("Recharges", null, t =>
