@@ -230,7 +230,12 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
             query = query.Where(r => statuses.Contains(r.Status));
         }
 
-        if (filter.NumberDigits is { Length: > 0 } digits)
+        if (filter.NumberDigits is { Length: 11 } whole)
+        {
+            // A whole number is an exact match: the (Number, CreatedAtUtc) index finds it without reading the range.
+            query = query.Where(r => r.Number == whole);
+        }
+        else if (filter.NumberDigits is { Length: > 0 } digits)
         {
             query = query.Where(r => r.Number.Contains(digits));
         }
