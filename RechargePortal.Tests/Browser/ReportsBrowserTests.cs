@@ -57,7 +57,7 @@ public sealed class ReportsBrowserTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInAsync(page, auditor, PortalAppFactory.UserPassword);
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Transactions", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Transactions", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Transactions", Exact = true })).ToBeVisibleAsync();
 
         var totals = page.GetByTestId("report-totals");
