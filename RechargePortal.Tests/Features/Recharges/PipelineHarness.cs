@@ -89,12 +89,14 @@ public sealed class PipelineHarness : IAsyncDisposable
             ["Providers:Ecare:Url"] = Ecare.BaseUrl + AdapterTestBase.EcarePath,
             ["Providers:Ecare:AccessId"] = "portal",
             ["Providers:Ecare:AccessPass"] = AdapterTestBase.EcarePass,
-            ["Providers:Ecare:TimeoutSeconds"] = "1",
+            // Long enough that a loaded two-core machine still delivers a request before the client gives up
+            // (at 1 s a "cut connection" case sometimes never reached the fake and became a plain timeout).
+            ["Providers:Ecare:TimeoutSeconds"] = "5",
             ["Providers:Ecare:QueryRetries"] = "0",
             ["Providers:Flexi:BaseUrl"] = Flexi.BaseUrl,
             ["Providers:Flexi:User"] = "portal",
             ["Providers:Flexi:Key"] = AdapterTestBase.FlexiKey,
-            ["Providers:Flexi:TimeoutSeconds"] = "1",
+            ["Providers:Flexi:TimeoutSeconds"] = "5",
             ["Providers:Flexi:QueryRetries"] = "0",
         };
         foreach (var (key, value) in settings ?? [])
