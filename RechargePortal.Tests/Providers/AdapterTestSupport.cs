@@ -13,7 +13,7 @@ public abstract class AdapterTestBase : IAsyncLifetime
     public const string FlexiKey = "flexi-key-0123456789abcdef";
     public const string EcarePath = "/myportal/api/rechargeapi/recharge_api_thirdparty.php";
 
-    private readonly HttpClient http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
     protected FakeUpstream Upstream { get; private set; } = null!;
 
@@ -38,7 +38,7 @@ public abstract class AdapterTestBase : IAsyncLifetime
             TimeoutSeconds = timeoutSeconds,
             QueryRetries = queryRetries,
         },
-        () => http, CallLog, TimeProvider.System, NullLogger<EcareProvider>.Instance);
+        UpstreamHttp.Direct(http), CallLog, TimeProvider.System, NullLogger<EcareProvider>.Instance);
 
     protected FlexiProvider Flexi(double timeoutSeconds = 5, int queryRetries = 0, string? refer = null, Dictionary<string, string>? statusMap = null)
     {
@@ -59,7 +59,7 @@ public abstract class AdapterTestBase : IAsyncLifetime
             settings.StatusMap[value] = meaning;
         }
 
-        return new FlexiProvider(settings, () => http, CallLog, TimeProvider.System, NullLogger<FlexiProvider>.Instance);
+        return new FlexiProvider(settings, UpstreamHttp.Direct(http), CallLog, TimeProvider.System, NullLogger<FlexiProvider>.Instance);
     }
 
     protected static RechargeRequest Recharge(

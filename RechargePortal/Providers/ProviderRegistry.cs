@@ -2,29 +2,26 @@ using Microsoft.Extensions.Options;
 using RechargePortal.Providers.CallLog;
 using RechargePortal.Providers.Ecare;
 using RechargePortal.Providers.Flexi;
+using RechargePortal.Providers.Sandbox;
 
 namespace RechargePortal.Providers;
 
 /// <summary>The configured providers, one adapter each, in configuration order.</summary>
 public sealed class ProviderRegistry
 {
-    public const string UpstreamClient = "upstream";
-    public const string SandboxClient = "upstream-sandbox";
-
     private readonly Dictionary<string, IRechargeProvider> byName;
 
     public ProviderRegistry(
-        IOptions<ProvidersOptions> options, IHttpClientFactory http, IUpstreamCallLog callLog, TimeProvider time, ILoggerFactory loggers)
+        IOptions<ProvidersOptions> options, UpstreamTransports transports, IUpstreamCallLog callLog, TimeProvider time, ILoggerFactory loggers)
     {
         var secrets = options.Value.Accounts.SelectMany(a => a.Secrets).Distinct().ToList();
         All = options.Value.Accounts.Select(settings =>
         {
-            var client = settings.IsSandbox ? SandboxClient : UpstreamClient;
-            HttpClient Clients() => http.CreateClient(client);
+            var http = transports.For(settings);
             return settings.Kind switch
             {
-                ProviderKind.Ecare => (IRechargeProvider)new EcareProvider(settings, Clients, callLog, time, loggers.CreateLogger<EcareProvider>()) { AlsoMask = secrets },
-                ProviderKind.Flexi => new FlexiProvider(settings, Clients, callLog, time, loggers.CreateLogger<FlexiProvider>()) { AlsoMask = secrets },
+                ProviderKind.Ecare => (IRechargeProvider)new EcareProvider(settings, http, callLog, time, loggers.CreateLogger<EcareProvider>()) { AlsoMask = secrets },
+                ProviderKind.Flexi => new FlexiProvider(settings, http, callLog, time, loggers.CreateLogger<FlexiProvider>()) { AlsoMask = secrets },
                 _ => throw new InvalidOperationException($"Providers:{settings.Name}:Kind is not set."),
             };
         }).ToList();
@@ -40,4 +37,13 @@ public sealed class ProviderRegistry
 
     public IRechargeProvider Get(string name) =>
         Find(name) ?? throw new KeyNotFoundException($"No provider named '{name}' is configured.");
+}
+
+/// <summary>The transport of each account: the real network, or the in-process sandbox. Tests put a fake in its place.</summary>
+public class UpstreamTransports(IHttpClientFactory http, SandboxUpstream sandbox)
+{
+    public const string QueriesClient = "upstream-queries";
+
+    public virtual UpstreamHttp For(ProviderSettings settings) =>
+        settings.IsSandbox ? UpstreamHttp.Sandbox(sandbox) : new UpstreamHttp(() => http.CreateClient(QueriesClient), SingleSendHandler.NewClient);
 }

@@ -24,17 +24,12 @@ public static class ProvidersRegistration
         services.AddOptions<ProviderJobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section));
 
         // Adapters own their timeouts (per provider); the factory's loggers are removed because an
-        // ECARE address carries the password in its query string.
-        // No pooled connection is reused: SocketsHttpHandler silently resends a body-less request (an
-        // ECARE submission is a GET) when a reused keep-alive connection turns out closed, and a
-        // submission must reach the vendor at most once. A fresh connection per call is never resent.
-        services.AddHttpClient(ProviderRegistry.UpstreamClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
+        // ECARE address carries the password in its query string. This client carries queries only:
+        // a submission gets a transport of its own that cannot send it twice (SingleSendHandler).
+        services.AddHttpClient(UpstreamTransports.QueriesClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .RemoveAllLoggers();
-        services.AddHttpClient(ProviderRegistry.SandboxClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => new SandboxHandler(sp.GetRequiredService<SandboxUpstream>()))
-            .RemoveAllLoggers();
-
+        services.AddSingleton<UpstreamTransports>();
         services.AddSingleton<SandboxUpstream>();
         services.AddSingleton<ProviderStatusNotifier>();
         services.AddSingleton<IUpstreamCallLog, DatabaseUpstreamCallLog>();

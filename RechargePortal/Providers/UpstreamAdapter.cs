@@ -4,17 +4,18 @@ using RechargePortal.Providers.CallLog;
 
 namespace RechargePortal.Providers;
 
-/// <summary>What came back over HTTP: the status and the body as text.</summary>
-public sealed record UpstreamReply(int HttpStatus, string Body);
+/// <summary>What came back over HTTP: the status, the body as text, and where a redirect pointed.</summary>
+public sealed record UpstreamReply(int HttpStatus, string Body, string? Location = null);
 
 /// <summary>
 /// The HTTP plumbing both adapters share: a per-provider timeout, no exception escaping for a
-/// timeout, a dropped connection or a garbled body, retries with backoff for queries only, and
+/// timeout, a dropped connection, a redirect or a garbled body, retries with backoff for queries
+/// only, a submission on a transport that cannot send it twice (<see cref="UpstreamHttp"/>), and
 /// one call-log row per attempt with every secret masked.
 /// </summary>
 public abstract class UpstreamAdapter(
     ProviderSettings settings,
-    Func<HttpClient> httpClients,
+    UpstreamHttp http,
     IUpstreamCallLog callLog,
     TimeProvider time,
     ILogger logger) : IRechargeProvider
@@ -72,21 +73,23 @@ public abstract class UpstreamAdapter(
     protected sealed record TransportFailure(string Why, bool NotSent, bool Retryable);
 
     /// <summary>
-    /// Sends one request (several for queries when <paramref name="retry"/>), logs each attempt, and
-    /// turns the reply or the failure into a result. <paramref name="interpret"/> must not throw.
+    /// Sends one request (a query again after a transport failure, up to its retries; a submission
+    /// never), logs each attempt, and turns the reply or the failure into a result.
+    /// <paramref name="interpret"/> must not throw.
     /// </summary>
     protected async Task<TResult> CallAsync<TResult>(
         string operation,
         string? reference,
         Func<HttpRequestMessage> buildRequest,
         string maskedRequest,
-        bool retry,
+        bool isSubmission,
         Func<UpstreamReply, TResult> interpret,
         Func<TransportFailure, TResult> onFailure,
         Func<TResult, (string Outcome, bool IsError)> describe,
         CancellationToken ct)
         where TResult : class
     {
+        var retry = !isSubmission;
         var attempts = retry ? 1 + Settings.QueryRetries : 1;
         for (var attempt = 1; ; attempt++)
         {
@@ -96,10 +99,15 @@ public abstract class UpstreamAdapter(
             TransportFailure? failure = null;
             try
             {
-                reply = await SendOnceAsync(buildRequest, ct);
+                reply = await SendOnceAsync(buildRequest, isSubmission, ct);
                 if (reply.HttpStatus >= 500)
                 {
                     failure = new TransportFailure($"HTTP {reply.HttpStatus} from the provider", NotSent: false, Retryable: true);
+                }
+                else if (reply.HttpStatus is >= 300 and < 400)
+                {
+                    // A login or maintenance page elsewhere: the request reached the vendor's server, so its fate is unknown.
+                    failure = new TransportFailure($"HTTP {reply.HttpStatus} redirect to {(reply.Location is null ? "nowhere" : Mask(reply.Location))} (not followed)", NotSent: false, Retryable: false);
                 }
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -167,15 +175,16 @@ public abstract class UpstreamAdapter(
         }
     }
 
-    private async Task<UpstreamReply> SendOnceAsync(Func<HttpRequestMessage> buildRequest, CancellationToken ct)
+    private async Task<UpstreamReply> SendOnceAsync(Func<HttpRequestMessage> buildRequest, bool isSubmission, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(Settings.TimeoutSeconds));
-        var client = httpClients();
+        using var own = isSubmission ? http.NewSubmissionClient() : null;
+        var client = own ?? http.Queries();
         using var request = buildRequest();
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var body = await response.Content.ReadAsStringAsync(timeout.Token);
-        return new UpstreamReply((int)response.StatusCode, body);
+        return new UpstreamReply((int)response.StatusCode, body, response.Headers.Location?.ToString());
     }
 
     private TResult MaskReasons<TResult>(TResult result)

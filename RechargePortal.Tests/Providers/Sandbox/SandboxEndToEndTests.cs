@@ -9,26 +9,23 @@ using RechargePortal.Tests.TestSupport;
 namespace RechargePortal.Tests.Providers.Sandbox;
 
 /// <summary>The real adapters, unchanged, against the built-in sandbox; time moved by hand.</summary>
-public sealed class SandboxEndToEndTests : IDisposable
+public sealed class SandboxEndToEndTests
 {
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 2, 16, 10, 0, 0, TimeSpan.Zero));
     private readonly RecordingCallLog callLog = new();
-    private readonly HttpClient http;
     private readonly IRechargeProvider ecare;
     private readonly IRechargeProvider flexi;
 
     public SandboxEndToEndTests()
     {
-        http = new HttpClient(new SandboxHandler(new SandboxUpstream(time)));
+        var http = UpstreamHttp.Sandbox(new SandboxUpstream(time));
         ecare = new EcareProvider(
             new ProviderSettings { Name = "Ecare", Kind = ProviderKind.Ecare, Url = "sandbox" },
-            () => http, callLog, time, NullLogger<EcareProvider>.Instance);
+            http, callLog, time, NullLogger<EcareProvider>.Instance);
         flexi = new FlexiProvider(
             new ProviderSettings { Name = "Flexi", Kind = ProviderKind.Flexi, BaseUrl = "sandbox" },
-            () => http, callLog, time, NullLogger<FlexiProvider>.Instance);
+            http, callLog, time, NullLogger<FlexiProvider>.Instance);
     }
-
-    public void Dispose() => http.Dispose();
 
     public static TheoryData<string, string, string, string> Outcomes => new()
     {

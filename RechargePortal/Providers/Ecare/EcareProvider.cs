@@ -10,10 +10,10 @@ namespace RechargePortal.Providers.Ecare;
 /// </summary>
 public sealed class EcareProvider(
     ProviderSettings settings,
-    Func<HttpClient> httpClients,
+    UpstreamHttp http,
     IUpstreamCallLog callLog,
     TimeProvider time,
-    ILogger<EcareProvider> logger) : UpstreamAdapter(settings, httpClients, callLog, time, logger)
+    ILogger<EcareProvider> logger) : UpstreamAdapter(settings, http, callLog, time, logger)
 {
     /// <summary>Where the built-in sandbox answers this account's calls (the sandbox handler never leaves the process).</summary>
     public static string SandboxUrl(string provider) =>
@@ -63,7 +63,7 @@ public sealed class EcareProvider(
             UpstreamOperations.Submit, request.Reference,
             Query("MRC", ("operator", OperatorCode(request.Operator)), ("number_type", NumberTypeCode(request.NumberType)),
                 ("number", request.Number), ("amount", amount), ("refid", request.Reference)),
-            retry: false, InterpretSubmit,
+            isSubmission: true, InterpretSubmit,
             failure => failure.NotSent
                 ? new SubmitResult.Rejected($"not sent: {failure.Why}", TriedElsewhereIsSafe: true)
                 : new SubmitResult.Unknown(failure.Why),
@@ -73,25 +73,25 @@ public sealed class EcareProvider(
     public override Task<StatusResult> QueryStatusAsync(string reference, CancellationToken ct = default) =>
         CallAsync(
             UpstreamOperations.Status, reference, Query("MRCSTATUS", ("refid", reference)),
-            retry: true, InterpretStatus, failure => new StatusResult.Unknown(failure.Why), DescribeStatus, ct);
+            isSubmission: false, InterpretStatus, failure => new StatusResult.Unknown(failure.Why), DescribeStatus, ct);
 
     public override Task<BalanceResult> QueryBalanceAsync(CancellationToken ct = default) =>
         CallAsync(
             UpstreamOperations.Balance, null, Query("BLCK"),
-            retry: true, InterpretBalance, failure => new BalanceResult.Unknown(failure.Why), DescribeBalance, ct);
+            isSubmission: false, InterpretBalance, failure => new BalanceResult.Unknown(failure.Why), DescribeBalance, ct);
 
     public override Task<OfferPacksResult> ListOfferPacksAsync(CancellationToken ct = default) =>
         CallAsync(
             UpstreamOperations.OfferPacks, null, Query("OFFERPACK"),
-            retry: true, InterpretOfferPacks, failure => new OfferPacksResult.Unknown(failure.Why), DescribeOffers, ct);
+            isSubmission: false, InterpretOfferPacks, failure => new OfferPacksResult.Unknown(failure.Why), DescribeOffers, ct);
 
     private Task<TResult> CallAsync<TResult>(
-        string operation, string? reference, (string Url, string Masked) query, bool retry,
+        string operation, string? reference, (string Url, string Masked) query, bool isSubmission,
         Func<UpstreamReply, TResult> interpret, Func<TransportFailure, TResult> onFailure,
         Func<TResult, (string, bool)> describe, CancellationToken ct)
         where TResult : class =>
         CallAsync(operation, reference, () => new HttpRequestMessage(HttpMethod.Get, query.Url), $"GET {query.Masked}",
-            retry, interpret, onFailure, describe, ct);
+            isSubmission, interpret, onFailure, describe, ct);
 
     /// <summary>The real address and its masked twin (access_pass replaced) for the call log.</summary>
     private (string Url, string Masked) Query(string service, params (string Name, string Value)[] parameters)

@@ -10,10 +10,10 @@ namespace RechargePortal.Providers.Flexi;
 /// </summary>
 public sealed class FlexiProvider(
     ProviderSettings settings,
-    Func<HttpClient> httpClients,
+    UpstreamHttp http,
     IUpstreamCallLog callLog,
     TimeProvider time,
-    ILogger<FlexiProvider> logger) : UpstreamAdapter(settings, httpClients, callLog, time, logger)
+    ILogger<FlexiProvider> logger) : UpstreamAdapter(settings, http, callLog, time, logger)
 {
     /// <summary>Where the built-in sandbox answers this account's calls (the sandbox handler never leaves the process).</summary>
     public static string SandboxBaseUrl(string provider) => $"http://{SandboxHost.For(provider, ProviderKind.Flexi)}";
@@ -56,7 +56,7 @@ public sealed class FlexiProvider(
             ("operator", op),
         };
         return Post(
-            UpstreamOperations.Submit, request.Reference, "request", fields, retry: false, InterpretSubmit,
+            UpstreamOperations.Submit, request.Reference, "request", fields, isSubmission: true, InterpretSubmit,
             failure => failure.NotSent
                 ? new SubmitResult.Rejected($"not sent: {failure.Why}", TriedElsewhereIsSafe: true)
                 : new SubmitResult.Unknown(failure.Why),
@@ -64,15 +64,15 @@ public sealed class FlexiProvider(
     }
 
     public override Task<StatusResult> QueryStatusAsync(string reference, CancellationToken ct = default) =>
-        Post(UpstreamOperations.Status, reference, "status", [("id", reference)], retry: true, InterpretStatus,
+        Post(UpstreamOperations.Status, reference, "status", [("id", reference)], isSubmission: false, InterpretStatus,
             failure => new StatusResult.Unknown(failure.Why), DescribeStatus, ct);
 
     public override Task<BalanceResult> QueryBalanceAsync(CancellationToken ct = default) =>
-        Post(UpstreamOperations.Balance, null, "balance", [], retry: true, InterpretBalance,
+        Post(UpstreamOperations.Balance, null, "balance", [], isSubmission: false, InterpretBalance,
             failure => new BalanceResult.Unknown(failure.Why), DescribeBalance, ct);
 
     private Task<TResult> Post<TResult>(
-        string operation, string? reference, string endpoint, IReadOnlyList<(string Name, string Value)> fields, bool retry,
+        string operation, string? reference, string endpoint, IReadOnlyList<(string Name, string Value)> fields, bool isSubmission,
         Func<UpstreamReply, TResult> interpret, Func<TransportFailure, TResult> onFailure,
         Func<TResult, (string, bool)> describe, CancellationToken ct)
         where TResult : class
@@ -98,7 +98,7 @@ public sealed class FlexiProvider(
             return message;
         }
 
-        return CallAsync(operation, reference, Build, Mask(masked), retry, interpret, onFailure, describe, ct);
+        return CallAsync(operation, reference, Build, Mask(masked), isSubmission, interpret, onFailure, describe, ct);
     }
 
     internal static SubmitResult InterpretSubmit(UpstreamReply reply)
