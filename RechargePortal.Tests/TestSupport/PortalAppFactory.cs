@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Data;
+using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Users;
+using RechargePortal.Providers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 
@@ -121,6 +123,22 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         }
 
         return (user.Id, walletId);
+    }
+
+    /// <summary>
+    /// A recharge row of the reseller as placed, with no money moved: wallet tests hold, refund and
+    /// pay commission against it (ledger entries must name a recharge that exists).
+    /// </summary>
+    public async Task<long> RechargeRowAsync(string userId)
+    {
+        await using var db = await DbAsync();
+        var walletId = await db.Wallets.Where(w => w.UserId == userId).Select(w => w.Id).SingleAsync();
+        var now = Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var recharge = Recharge.Create(RechargeWording.NewReference(now), Guid.NewGuid().ToString("N"), userId, walletId,
+            new RechargeOrder("01712345678", MobileOperator.Grameenphone, NumberType.Prepaid, Money.FromTaka(100)), Money.Zero, null, now);
+        db.Add(recharge);
+        await db.SaveChangesAsync();
+        return recharge.Id;
     }
 
     /// <summary>The ledger's own invariants for one wallet, as an auditor would check them.</summary>

@@ -45,7 +45,7 @@ public static class ReportData
                 recharge.MarkFailed("operator said failed", "The operator refused this recharge.", done);
                 break;
             case RechargeStatus.NeedsReview:
-                recharge.RecordCheck("PROCESSING", placedUtc.AddMinutes(31), placedUtc.AddMinutes(36));
+                recharge.RecordCheck("PROCESSING", placedUtc.AddMinutes(31), placedUtc.AddMinutes(36), placedUtc.AddMinutes(46));
                 break;
         }
 

@@ -27,9 +27,12 @@ public static class FeatureRegistration
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<RechargeProcessor>();
         builder.Services.AddSingleton<RechargeService>();
+        builder.Services.AddSingleton<ReviewQueueService>();
         builder.Services.AddSingleton<ReportService>();
         builder.Services.AddTransient<CheckRechargeJob>();
         builder.Services.AddTransient<ReconcilePendingRechargesJob>();
+        builder.Services.AddSingleton<LedgerAuditService>();
+        builder.Services.AddTransient<LedgerAuditJob>();
         builder.Services.AddHostedService<RechargeJobsScheduler>();
         return builder;
     }

@@ -13,4 +13,7 @@ public sealed class JobsOptions
     /// <summary>Hangfire worker threads.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 4;
+
+    /// <summary>When the ledger audit re-adds every wallet's entries; default 03:30 Bangladesh time (21:30 UTC).</summary>
+    public string LedgerAuditCron { get; set; } = "30 21 * * *";
 }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Wallets;
 
 namespace RechargePortal.Jobs;
 
@@ -24,24 +25,40 @@ public sealed class ReconcilePendingRechargesJob(RechargeProcessor processor, IL
     public async Task RunAsync(CancellationToken ct)
     {
         var report = await processor.SweepAsync(ct);
-        if (report.UnsentFailed + report.AbandonedSubmissions + report.Checked > 0)
+        if (report.UnsentFailed + report.AbandonedSubmissions + report.Checked + report.Resumed + report.LateChecked + report.Errors > 0)
         {
             logger.LogInformation(
-                "Reconciled recharges: {Checked} checked, {Unsent} never sent (refunded), {Abandoned} sends without a reply (now unknown).",
-                report.Checked, report.UnsentFailed, report.AbandonedSubmissions);
+                "Reconciled recharges: {Checked} checked, {Unsent} never sent (refunded), {Abandoned} sends without a reply (now unknown), "
+                + "{Resumed} refused sends taken up again, {LateChecked} late checks, {Errors} errors.",
+                report.Checked, report.UnsentFailed, report.AbandonedSubmissions, report.Resumed, report.LateChecked, report.Errors);
         }
     }
 }
 
-/// <summary>Registers the sweeper at start and runs it once at once, so recharges left in flight by the last run are picked up.</summary>
+/// <summary>The nightly check that every wallet's balance is the sum of its ledger entries. Reads only.</summary>
+[AutomaticRetry(Attempts = 0)]
+[DisableConcurrentExecution(timeoutInSeconds: 600)]
+public sealed class LedgerAuditJob(LedgerAuditService audit)
+{
+    public const string RecurringId = "ledger-audit";
+
+    public Task RunAsync(CancellationToken ct) => audit.RunAsync(ct);
+}
+
+/// <summary>
+/// Registers the sweeper and the ledger audit at start and runs both once at once, so recharges left
+/// in flight by the last run are picked up and the dashboard and <c>/health</c> have an audit to show.
+/// </summary>
 public sealed class RechargeJobsScheduler(
-    IRecurringJobManager recurring, IOptions<RechargeOptions> options, RechargeProcessor processor) : IHostedService
+    IRecurringJobManager recurring, IOptions<RechargeOptions> options, IOptions<JobsOptions> jobs, RechargeProcessor processor) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<ReconcilePendingRechargesJob>(
             ReconcilePendingRechargesJob.RecurringId, job => job.RunAsync(CancellationToken.None), options.Value.SweepCron);
+        recurring.AddOrUpdate<LedgerAuditJob>(LedgerAuditJob.RecurringId, job => job.RunAsync(CancellationToken.None), jobs.Value.LedgerAuditCron);
         recurring.Trigger(ReconcilePendingRechargesJob.RecurringId);
+        recurring.Trigger(LedgerAuditJob.RecurringId);
         return Task.CompletedTask;
     }
 

@@ -17,6 +17,7 @@ public sealed record ProviderOverview(
     DateTime? LastBalanceAtUtc,
     long LowBalanceThresholdPoisha,
     DateTime? OfferPacksRefreshedAtUtc,
+    string? OfferPacksRefused,
     string? LastError,
     DateTime? LastErrorAtUtc)
 {
@@ -54,7 +55,7 @@ public sealed class ProviderAdminService(
                 .FirstOrDefaultAsync(ct);
             result.Add(new ProviderOverview(
                 p.Name, p.Kind, p.Host, p.IsSandbox, state?.Paused ?? false, p.SupportsOfferPacks,
-                state?.LastBalancePoisha, state?.LastBalanceAtUtc, p.LowBalanceThresholdPoisha, state?.OfferPacksRefreshedAtUtc,
+                state?.LastBalancePoisha, state?.LastBalanceAtUtc, p.LowBalanceThresholdPoisha, state?.OfferPacksRefreshedAtUtc, state?.OfferPacksRefused,
                 lastError is null ? null : $"{lastError.Operation}: {lastError.Outcome}", lastError?.AtUtc));
         }
 

@@ -14,6 +14,8 @@ public sealed class ProviderState
     /// <summary>When <see cref="LastBalancePoisha"/> was last read from the provider.</summary>
     public DateTime? LastBalanceAtUtc { get; private set; }
     public DateTime? OfferPacksRefreshedAtUtc { get; private set; }
+    /// <summary>Packs the last refresh did not offer, and why (a vendor commission below zero or not below the price).</summary>
+    public string? OfferPacksRefused { get; private set; }
 
     private ProviderState()
     {
@@ -32,7 +34,11 @@ public sealed class ProviderState
         return changed;
     }
 
-    public void RecordOfferPacksRefreshed(DateTime atUtc) => OfferPacksRefreshedAtUtc = atUtc;
+    public void RecordOfferPacksRefreshed(DateTime atUtc, string? refused)
+    {
+        OfferPacksRefreshedAtUtc = atUtc;
+        OfferPacksRefused = refused is { Length: > 1000 } ? refused[..1000] : refused;
+    }
 }
 
 /// <summary>A provider balance as read at a moment; a row only when it changed since the previous read.</summary>
@@ -58,6 +64,7 @@ internal sealed class ProviderStateConfiguration : IEntityTypeConfiguration<Prov
         state.ToTable("ProviderStates");
         state.HasKey(s => s.Name);
         state.Property(s => s.Name).HasMaxLength(64);
+        state.Property(s => s.OfferPacksRefused).HasMaxLength(1000);
     }
 }
 

@@ -149,7 +149,7 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
                     break;
                 case RechargeStatus.NeedsReview:
                     Assert.Null(r.CompletedAtUtc);
-                    Assert.Null(r.NextCheckAtUtc);
+                    Assert.Equal(r.LastCheckAtUtc + RechargeProcessor.ReviewRecheck, r.NextCheckAtUtc);
                     Assert.Contains("within the deadline", r.StatusReason);
                     Assert.True(r.LastCheckAtUtc >= r.DeadlineUtc);
                     break;

@@ -43,6 +43,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <summary>ECARE answers by <c>service</c>: set the MRC and MRCSTATUS replies a test needs.</summary>
     public Func<HttpContext, Task> EcareSubmit { get; set; } = FakeUpstream.Body(EcareReceived);
     public Func<HttpContext, Task> EcareStatus { get; set; } = FakeUpstream.Body(EcarePending);
+    public Func<HttpContext, Task> EcareOffers { get; set; } = FakeUpstream.Body("""{"STATUS":"INVALID","MESSAGE":"INVALID SERVICE"}""");
     public Func<HttpContext, Task> FlexiSubmit { get; set; } = FakeUpstream.Body("""{"success":true,"status":1,"trxid":"FX1001"}""");
     public Func<HttpContext, Task> FlexiStatus { get; set; } = FakeUpstream.Body("""{"posotion":1,"trxid":xyz,"lastbalance":"102", "status":"0"}""");
 
@@ -62,6 +63,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         {
             "MRC" => harness.EcareSubmit(context),
             "MRCSTATUS" => harness.EcareStatus(context),
+            "OFFERPACK" => harness.EcareOffers(context),
             _ => FakeUpstream.Body("""{"STATUS":"INVALID","MESSAGE":"INVALID SERVICE"}""")(context),
         });
         harness.Flexi.Answer(context => context.Request.Path.Value switch

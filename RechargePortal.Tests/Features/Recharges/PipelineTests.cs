@@ -240,7 +240,7 @@ public sealed class PipelineTests : IAsyncLifetime
         await SweepUntilAsync(TimeSpan.FromMinutes(36));
         var review = await h.LoadAsync(id);
         Assert.Equal(RechargeStatus.NeedsReview, review.Status);
-        Assert.Null(review.NextCheckAtUtc);
+        Assert.Equal(review.LastCheckAtUtc + RechargeProcessor.ReviewRecheck, review.NextCheckAtUtc);
         Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
         Assert.Equal([LedgerKind.RechargeHold], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
         await h.AssertConsistentAsync();

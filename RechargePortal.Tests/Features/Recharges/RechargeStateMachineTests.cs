@@ -28,7 +28,7 @@ public sealed class RechargeStateMachineTests
         succeeded.MarkSucceeded("OP1", Now);
         Assert.Throws<InvalidOperationException>(() => succeeded.MarkFailed("late", "late", Now));
         Assert.Throws<InvalidOperationException>(() => succeeded.MarkSucceeded("again", Now));
-        Assert.Throws<InvalidOperationException>(() => succeeded.RecordCheck("Pending", Now, Now));
+        Assert.Throws<InvalidOperationException>(() => succeeded.RecordCheck("Pending", Now, Now, Now));
 
         var failed = Accepted();
         failed.MarkFailed("operator said no", "not delivered", Now);
@@ -71,16 +71,16 @@ public sealed class RechargeStateMachineTests
     }
 
     [Fact]
-    public void Checks_past_the_deadline_move_to_review_and_stop_scheduling()
+    public void Checks_past_the_deadline_move_to_review_where_it_is_asked_again_every_15_minutes()
     {
         var r = Accepted();
-        r.RecordCheck("Pending", Now.AddMinutes(29), Now.AddMinutes(34));
+        r.RecordCheck("Pending", Now.AddMinutes(29), Now.AddMinutes(34), Now.AddMinutes(44));
         Assert.Equal(RechargeStatus.Processing, r.Status);
         Assert.Equal(Now.AddMinutes(34), r.NextCheckAtUtc);
 
-        r.RecordCheck("Pending", Now.AddMinutes(30), Now.AddMinutes(35));
+        r.RecordCheck("Pending", Now.AddMinutes(30), Now.AddMinutes(35), Now.AddMinutes(45));
         Assert.Equal(RechargeStatus.NeedsReview, r.Status);
-        Assert.Null(r.NextCheckAtUtc);
+        Assert.Equal(Now.AddMinutes(45), r.NextCheckAtUtc);
 
         r.MarkSucceeded(null, Now.AddHours(1));
         Assert.Equal(RechargeStatus.Succeeded, r.Status);

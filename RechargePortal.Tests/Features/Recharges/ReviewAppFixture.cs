@@ -23,6 +23,8 @@ public sealed class ReviewAppFixture : IDisposable
 
     public RechargeService Recharges => App.Services.GetRequiredService<RechargeService>();
 
+    public ReviewQueueService Reviews => App.Services.GetRequiredService<ReviewQueueService>();
+
     public void Dispose() => App.Dispose();
 
     /// <summary>

@@ -11,12 +11,14 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
 {
     private RechargeService Recharges => fixture.Recharges;
 
+    private ReviewQueueService Reviews => fixture.Reviews;
+
     [Fact]
     public async Task A_recharge_past_its_deadline_is_listed_with_its_attempt_and_raw_calls()
     {
         var item = await fixture.RechargeInReviewAsync();
 
-        var queue = await Recharges.ReviewQueueAsync();
+        var queue = await Reviews.QueueAsync();
 
         var detail = Assert.Single(queue, d => d.Recharge.Id == item.Id);
         Assert.Equal(queue.OrderBy(d => d.Recharge.Id).Select(d => d.Recharge.Id), queue.Select(d => d.Recharge.Id));
@@ -35,12 +37,12 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     public async Task Checking_now_asks_the_provider_and_keeps_it_in_review_while_it_is_still_pending()
     {
         var item = await fixture.RechargeInReviewAsync();
-        var before = (await Recharges.DetailAsync(item.Id))!.ChecksDone;
+        var before = (await Reviews.DetailAsync(item.Id))!.ChecksDone;
 
-        var outcome = await Recharges.CheckNowAsync(await fixture.App.AdminActorAsync(), item.Id);
+        var outcome = await Reviews.CheckNowAsync(await fixture.App.AdminActorAsync(), item.Id);
 
         Assert.Equal(CheckOutcome.StillPending, outcome);
-        var after = (await Recharges.DetailAsync(item.Id))!;
+        var after = (await Reviews.DetailAsync(item.Id))!;
         Assert.Equal(RechargeStatus.NeedsReview, after.Recharge.Status);
         Assert.Equal(before + 1, after.ChecksDone);
         await using (var db = await fixture.App.DbAsync())
@@ -56,7 +58,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     {
         var item = await fixture.RechargeInReviewAsync();
 
-        Assert.Null(await Recharges.CheckNowAsync(item.Reseller, item.Id));
+        Assert.Null(await Reviews.CheckNowAsync(item.Reseller, item.Id));
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var item = await fixture.RechargeInReviewAsync();
         var admin = await fixture.App.AdminActorAsync();
 
-        var result = await Recharges.ResolveAsync(admin, item.Id, true, "Ecare support confirmed delivery, ticket 4411");
+        var result = await Reviews.ResolveAsync(admin, item.Id, true, "Ecare support confirmed delivery, ticket 4411", overrideAnswer: true);
 
         Assert.True(result.Succeeded, result.Error);
         var view = (await Recharges.FindAsync(item.Id, null))!;
@@ -78,12 +80,12 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.Equal(admin.Email, audit.ActorEmail);
         Assert.Contains("Marked successful", audit.Details);
         Assert.Contains("ticket 4411", audit.Details);
-        Assert.DoesNotContain(await Recharges.ReviewQueueAsync(), d => d.Recharge.Id == item.Id);
+        Assert.DoesNotContain(await Reviews.QueueAsync(), d => d.Recharge.Id == item.Id);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
 
         // A second decision, either way, changes nothing.
-        var again = await Recharges.ResolveAsync(admin, item.Id, true, "clicked twice");
-        var opposite = await Recharges.ResolveAsync(admin, item.Id, false, "changed my mind");
+        var again = await Reviews.ResolveAsync(admin, item.Id, true, "clicked twice", overrideAnswer: true);
+        var opposite = await Reviews.ResolveAsync(admin, item.Id, false, "changed my mind", overrideAnswer: true);
 
         Assert.False(again.Succeeded);
         Assert.False(opposite.Succeeded);
@@ -102,7 +104,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var admin = await fixture.App.AdminActorAsync();
         Assert.Equal(Money.FromTaka(900), await BalanceAsync(item.WalletId));
 
-        var result = await Recharges.ResolveAsync(admin, item.Id, false, "Customer says nothing arrived; Ecare has no record");
+        var result = await Reviews.ResolveAsync(admin, item.Id, false, "Customer says nothing arrived; Ecare has no record", overrideAnswer: true);
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal(RechargeStatus.Failed, (await Recharges.FindAsync(item.Id, null))!.Status);
@@ -113,8 +115,8 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.Contains("Marked failed and refunded", audit.Details);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
 
-        var again = await Recharges.ResolveAsync(admin, item.Id, false, "clicked twice");
-        var opposite = await Recharges.ResolveAsync(admin, item.Id, true, "changed my mind");
+        var again = await Reviews.ResolveAsync(admin, item.Id, false, "clicked twice", overrideAnswer: true);
+        var opposite = await Reviews.ResolveAsync(admin, item.Id, true, "changed my mind", overrideAnswer: true);
 
         Assert.False(again.Succeeded);
         Assert.False(opposite.Succeeded);
@@ -122,6 +124,37 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.Equal(1, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
         Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.Commission));
         Assert.Single(await AuditOfAsync(item.Id));
+        await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Deciding_while_the_provider_still_says_pending_needs_the_override_and_without_it_changes_nothing(bool successful)
+    {
+        var item = await fixture.RechargeInReviewAsync();
+        var admin = await fixture.App.AdminActorAsync();
+        var checksBefore = (await Reviews.DetailAsync(item.Id))!.ChecksDone;
+
+        var result = await Reviews.ResolveAsync(admin, item.Id, successful, "Customer says nothing arrived");
+
+        Assert.False(result.Succeeded);
+        Assert.True(result.NeedsOverride);
+        Assert.Equal("Override", result.Field);
+        Assert.Contains("Pending", result.Error);
+        var after = (await Reviews.DetailAsync(item.Id))!;
+        Assert.Equal(RechargeStatus.NeedsReview, after.Recharge.Status);
+        Assert.Equal(checksBefore + 1, after.ChecksDone);
+        Assert.Equal(Money.FromTaka(900), await BalanceAsync(item.WalletId));
+        Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
+        Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.Commission));
+        Assert.Empty(await AuditOfAsync(item.Id));
+
+        var overridden = await Reviews.ResolveAsync(admin, item.Id, successful, "Customer says nothing arrived", overrideAnswer: true);
+
+        Assert.True(overridden.Succeeded, overridden.Error);
+        Assert.Equal(successful ? RechargeStatus.Succeeded : RechargeStatus.Failed, (await Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Contains("override: the provider said Pending", Assert.Single(await AuditOfAsync(item.Id)).Details);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
     }
 
@@ -140,7 +173,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var item = await fixture.RechargeInReviewAsync();
         var admin = await fixture.App.AdminActorAsync();
 
-        var result = await Recharges.ResolveAsync(admin, item.Id, successful, note);
+        var result = await Reviews.ResolveAsync(admin, item.Id, successful, note, overrideAnswer: true);
 
         Assert.False(result.Succeeded);
         Assert.Equal("Note", result.Field);
@@ -158,7 +191,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     {
         var item = await fixture.RechargeInReviewAsync();
 
-        var result = await Recharges.ResolveAsync(item.Reseller, item.Id, false, "refund me");
+        var result = await Reviews.ResolveAsync(item.Reseller, item.Id, false, "refund me", overrideAnswer: true);
 
         Assert.False(result.Succeeded);
         Assert.Equal(RechargeStatus.NeedsReview, (await Recharges.FindAsync(item.Id, null))!.Status);

@@ -64,6 +64,8 @@ public sealed class ReportsAppFixture : IDisposable
         ctx.Services.AddSingleton<TimeProvider>(Time);
         ctx.Services.AddSingleton(app.GetRequiredService<ReportService>());
         ctx.Services.AddSingleton(app.GetRequiredService<RechargeService>());
+        ctx.Services.AddSingleton(app.GetRequiredService<ReviewQueueService>());
+        ctx.Services.AddSingleton(app.GetRequiredService<LedgerAuditService>());
         ctx.Services.AddSingleton(app.GetRequiredService<RechargeNotifier>());
         ctx.Services.AddSingleton(app.GetRequiredService<WalletService>());
         ctx.Services.AddSingleton(app.GetRequiredService<UserAdminService>());

@@ -20,17 +20,22 @@ public sealed class StatementTests : IDisposable
 
     private WalletService Wallets => app.Services.GetRequiredService<WalletService>();
 
+    /// <summary>The recharge the history's second hold and its refund belong to.</summary>
+    private long refundedRecharge;
+
     private async Task<(string UserId, long WalletId, string Email)> ResellerWithHistoryAsync()
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(1_000));      // 9 Nov 18:00 Dhaka
         var admin = await app.AdminActorAsync();
+        var first = await app.RechargeRowAsync(userId);
+        refundedRecharge = await app.RechargeRowAsync(userId);
         time.SetUtcNow(new DateTimeOffset(2026, 11, 9, 17, 30, 0, TimeSpan.Zero));                  // 9 Nov 23:30 Dhaka
-        await Wallets.HoldAsync(userId, 501, Money.FromTaka(100), "Recharge 01711000000");
+        await Wallets.HoldAsync(userId, first, Money.FromTaka(100), "Recharge 01711000000");
         time.SetUtcNow(new DateTimeOffset(2026, 11, 9, 18, 30, 0, TimeSpan.Zero));                  // 10 Nov 00:30 Dhaka
         await Wallets.CreditAsync(admin, walletId, Money.FromTaka(250), "BKASH-1", "top-up, \"cash\"", Guid.NewGuid().ToString());
-        await Wallets.HoldAsync(userId, 502, Money.FromTaka(50), "=HYPERLINK(\"x\")");
+        await Wallets.HoldAsync(userId, refundedRecharge, Money.FromTaka(50), "=HYPERLINK(\"x\")");
         time.SetUtcNow(new DateTimeOffset(2026, 11, 11, 6, 0, 0, TimeSpan.Zero));                   // 11 Nov 12:00 Dhaka
-        await Wallets.RefundAsync(502, "Failed: refunded");
+        await Wallets.RefundAsync(refundedRecharge, "Failed: refunded");
         var email = (await Wallets.ListAsync()).Single(w => w.Id == walletId).Email;
         return (userId, walletId, email);
     }
@@ -70,8 +75,8 @@ public sealed class StatementTests : IDisposable
         Assert.Equal("Date (Bangladesh time),Kind,Amount (BDT),Balance after (BDT),Memo,Reference,Recharge,By", lines[0]);
         Assert.Equal("2026-11-10 00:00,Opening balance,,900.00,,,,", lines[1]);
         Assert.Equal($"2026-11-10 00:30,Deposit,250.00,1150.00,\"top-up, \"\"cash\"\"\",BKASH-1,,{PortalAppFactory.AdminEmail}", lines[2]);
-        Assert.Equal("2026-11-10 00:30,RechargeHold,-50.00,1100.00,\"'=HYPERLINK(\"\"x\"\")\",,502,system", lines[3]);
-        Assert.Equal("2026-11-11 12:00,RechargeRefund,50.00,1150.00,Failed: refunded,,502,system", lines[4]);
+        Assert.Equal($"2026-11-10 00:30,RechargeHold,-50.00,1100.00,\"'=HYPERLINK(\"\"x\"\")\",,{refundedRecharge},system", lines[3]);
+        Assert.Equal($"2026-11-11 12:00,RechargeRefund,50.00,1150.00,Failed: refunded,,{refundedRecharge},system", lines[4]);
         Assert.Equal(",Closing balance,,1150.00,,,,", lines[5]);
         Assert.Equal(6, lines.Count);
     }

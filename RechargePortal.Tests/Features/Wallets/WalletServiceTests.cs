@@ -9,19 +9,23 @@ namespace RechargePortal.Tests.Features.Wallets;
 
 public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
-    private static long nextRechargeId = 1_000;
-
     private WalletService Wallets => app.Services.GetRequiredService<WalletService>();
 
-    private static long NewRechargeId() => Interlocked.Increment(ref nextRechargeId);
+    private Task<long> NewRechargeAsync(string userId) => app.RechargeRowAsync(userId);
 
     [Fact]
     public async Task Fifty_parallel_holds_of_100_on_2000_let_exactly_twenty_through()
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(2_000));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
-            Wallets.HoldAsync(userId, NewRechargeId(), Money.FromTaka(100), "recharge"))));
+        var recharges = new List<long>();
+        for (var i = 0; i < 50; i++)
+        {
+            recharges.Add(await NewRechargeAsync(userId));
+        }
+
+        var results = await Task.WhenAll(recharges.Select(id => Task.Run(() =>
+            Wallets.HoldAsync(userId, id, Money.FromTaka(100), "recharge"))));
 
         Assert.Equal(20, results.Count(r => r.Outcome == WalletOutcome.Applied));
         Assert.Equal(30, results.Count(r => r.Outcome == WalletOutcome.InsufficientBalance));
@@ -36,7 +40,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(50));
 
-        var result = await Wallets.HoldAsync(userId, NewRechargeId(), Money.FromTaka(51), "recharge");
+        var result = await Wallets.HoldAsync(userId, await NewRechargeAsync(userId), Money.FromTaka(51), "recharge");
 
         Assert.Equal(WalletOutcome.InsufficientBalance, result.Outcome);
         Assert.Equal(Money.FromTaka(50), await Wallets.BalanceOfAsync(walletId));
@@ -48,7 +52,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
     public async Task Refund_called_twice_and_concurrently_gives_the_money_back_once()
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(500));
-        var recharge = NewRechargeId();
+        var recharge = await NewRechargeAsync(userId);
         await Wallets.HoldAsync(userId, recharge, Money.FromTaka(200), "recharge");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Wallets.RefundAsync(recharge, "failed"))));
@@ -66,7 +70,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
     public async Task Commission_called_twice_and_concurrently_is_credited_once()
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(500));
-        var recharge = NewRechargeId();
+        var recharge = await NewRechargeAsync(userId);
         await Wallets.HoldAsync(userId, recharge, Money.FromTaka(100), "recharge");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Wallets.CreditCommissionAsync(recharge, new Money(275), "commission"))));
@@ -82,8 +86,8 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
     public async Task A_recharge_is_never_both_refunded_and_paid_commission()
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(500));
-        var refunded = NewRechargeId();
-        var paid = NewRechargeId();
+        var refunded = await NewRechargeAsync(userId);
+        var paid = await NewRechargeAsync(userId);
         await Wallets.HoldAsync(userId, refunded, Money.FromTaka(100), "recharge");
         await Wallets.HoldAsync(userId, paid, Money.FromTaka(100), "recharge");
 
@@ -92,7 +96,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         Assert.Equal(WalletOutcome.Refused, (await Wallets.CreditCommissionAsync(refunded, new Money(300), "commission")).Outcome);
         Assert.Equal(WalletOutcome.Refused, (await Wallets.RefundAsync(paid, "failed")).Outcome);
-        Assert.Equal(WalletOutcome.NotFound, (await Wallets.RefundAsync(NewRechargeId(), "no such recharge")).Outcome);
+        Assert.Equal(WalletOutcome.NotFound, (await Wallets.RefundAsync(await NewRechargeAsync(userId), "no such recharge")).Outcome);
         await app.AssertLedgerConsistentAsync(walletId);
     }
 
@@ -104,7 +108,12 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
     {
         var (userId, walletId) = await app.CreateFundedResellerAsync(Money.FromTaka(1_000));
         var admin = await app.AdminActorAsync();
-        var recharges = Enumerable.Range(0, 40).Select(_ => NewRechargeId()).ToArray();
+        var recharges = new long[40];
+        for (var i = 0; i < recharges.Length; i++)
+        {
+            recharges[i] = await NewRechargeAsync(userId);
+        }
+
         var random = new Random(seed);
         // The plan is drawn up front from the seed, so a run is reproducible; threads then race through it.
         var plan = Enumerable.Range(0, 240).Select(_ => (Op: random.Next(4), Recharge: recharges[random.Next(recharges.Length)], Amount: Money.FromTaka(random.Next(1, 30) * 10))).ToArray();

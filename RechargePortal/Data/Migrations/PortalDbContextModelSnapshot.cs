@@ -403,7 +403,10 @@ namespace RechargePortal.Data.Migrations
                     b.HasIndex("Provider", "Operator", "NumberType", "PricePoisha")
                         .IsUnique();
 
-                    b.ToTable("OfferPacks", (string)null);
+                    b.ToTable("OfferPacks", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_OfferPacks_Commission", "CommissionPoisha >= 0 AND CommissionPoisha <= PricePoisha");
+                        });
                 });
 
             modelBuilder.Entity("RechargePortal.Features.Recharges.Recharge", b =>
@@ -443,6 +446,16 @@ namespace RechargePortal.Data.Migrations
 
                     b.Property<string>("LastCheckOutcome")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastErrorAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LateCheckedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("NextCheckAtUtc")
@@ -540,11 +553,16 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasIndex(new[] { "BusinessDay", "Provider", "Operator", "ResellerId", "Status", "NumberType", "Number", "AmountPoisha", "CommissionPoisha" }, "IX_Recharges_Day");
 
+                    b.HasIndex(new[] { "CompletedAtUtc" }, "IX_Recharges_LateCheck")
+                        .HasFilter("LateCheckedAtUtc IS NULL AND CompletedAtUtc IS NOT NULL");
+
                     b.HasIndex(new[] { "CreatedAtUtc", "BusinessDay", "Status", "Operator", "NumberType", "Provider", "ResellerId", "Number", "AmountPoisha", "CommissionPoisha" }, "IX_Recharges_Report");
 
                     b.ToTable("Recharges", null, t =>
                         {
                             t.HasCheckConstraint("CK_Recharges_Amount", "AmountPoisha > 0");
+
+                            t.HasCheckConstraint("CK_Recharges_Commission", "CommissionPoisha >= 0 AND CommissionPoisha <= AmountPoisha");
                         });
                 });
 
@@ -597,7 +615,72 @@ namespace RechargePortal.Data.Migrations
                     b.HasIndex("RechargeId", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "RechargeId" }, "IX_RechargeAttempts_OneNotRejected")
+                        .IsUnique()
+                        .HasFilter("Outcome <> 'Rejected'");
+
                     b.ToTable("RechargeAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeContradiction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BooksSay")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderSays")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ProviderSaysDelivered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RechargeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolvedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpstreamReference")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RechargeId");
+
+                    b.HasIndex(new[] { "RechargeId" }, "IX_RechargeContradictions_Open")
+                        .IsUnique()
+                        .HasFilter("Resolution IS NULL");
+
+                    b.ToTable("RechargeContradictions", (string)null);
                 });
 
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
@@ -665,6 +748,10 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("LedgerEntries", null, t =>
                         {
                             t.HasCheckConstraint("CK_LedgerEntries_BalanceAfter_NotNegative", "BalanceAfterPoisha >= 0");
+
+                            t.HasCheckConstraint("CK_LedgerEntries_KindRecharge", "(Kind IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (RechargeId IS NOT NULL) OR (Kind = 'Adjustment')");
+
+                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(Kind IN ('Deposit', 'RechargeRefund') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold') AND AmountPoisha < 0) OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)");
                         });
                 });
 
@@ -796,6 +883,10 @@ namespace RechargePortal.Data.Migrations
                     b.Property<DateTime?>("OfferPacksRefreshedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OfferPacksRefused")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Paused")
                         .HasColumnType("INTEGER");
 
@@ -918,8 +1009,22 @@ namespace RechargePortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeContradiction", b =>
+                {
+                    b.HasOne("RechargePortal.Features.Recharges.Recharge", null)
+                        .WithMany()
+                        .HasForeignKey("RechargeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
                 {
+                    b.HasOne("RechargePortal.Features.Recharges.Recharge", null)
+                        .WithMany()
+                        .HasForeignKey("RechargeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("RechargePortal.Features.Wallets.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")

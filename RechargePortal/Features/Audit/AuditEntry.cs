@@ -53,12 +53,14 @@ public static class AuditActions
     public const string RouteChanged = "RouteChanged";
     public const string RechargeResolved = "RechargeResolved";
     public const string RechargeChecked = "RechargeChecked";
+    public const string ContradictionCorrected = "ContradictionCorrected";
+    public const string ContradictionDismissed = "ContradictionDismissed";
 
     public static readonly IReadOnlyList<string> All =
     [
         AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged,
         WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
-        RouteChanged, RechargeResolved, RechargeChecked,
+        RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed,
     ];
 }
 

@@ -63,7 +63,8 @@ public static class CommissionCalculator
     {
         if (vendorPackCommission is { } packCommission && plan.PackMode == PackCommissionMode.VendorPackCommission)
         {
-            return packCommission;
+            // A vendor's figure is not trusted to be sane: never negative, never more than the recharge itself.
+            return new Money(Math.Clamp(packCommission.Poisha, 0, Math.Max(amount.Poisha, 0)));
         }
 
         return AtRate(amount, plan.RateFor(op, type));

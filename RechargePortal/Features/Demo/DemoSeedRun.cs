@@ -76,7 +76,7 @@ internal sealed class SeedRun(
                    "Id", "Reference", "ClientRequestId", "ResellerId", "WalletId", "Number", "Operator", "NumberType", "AmountPoisha",
                    "CommissionPoisha", "OfferPack", "Status", "OutcomeKnown", "CreatedAtUtc", "BusinessDay", "UpdatedAtUtc", "SubmittedAtUtc",
                    "CompletedAtUtc", "DeadlineUtc", "NextCheckAtUtc", "ChecksDone", "LastCheckAtUtc", "LastCheckOutcome", "Provider",
-                   "OperatorTrxId", "StatusReason", "ResellerNote", "ResolvedByEmail", "ResolutionNote", "Version"))
+                   "OperatorTrxId", "StatusReason", "ResellerNote", "ResolvedByEmail", "ResolutionNote", "LateCheckedAtUtc", "Version"))
         using (attempts = new Insert(connection, "RechargeAttempts",
                    "Id", "RechargeId", "Sequence", "Provider", "UpstreamReference", "CreatedAtUtc", "Outcome", "OutcomeDetail", "UpstreamTrxId", "CompletedAtUtc"))
         using (ledger = new Insert(connection, "LedgerEntries",
@@ -356,7 +356,7 @@ internal sealed class SeedRun(
 
         var provider = PickProvider();
         var sentAt = createdAt.AddMilliseconds(random.Next(150, 1500));
-        var attempt = r.BeginAttempt(provider, string.Create(CultureInfo.InvariantCulture, $"{sentAt:yyMMddHHmmss}{id}01"), sentAt);
+        var attempt = r.BeginAttempt(provider, RechargeWording.UpstreamReference(sentAt, id, 1), sentAt);
         var repliedAt = sentAt.AddMilliseconds(random.Next(400, 3000));
         var deadline = TimeSpan.FromMinutes(rules.DeadlineMinutes);
         var roll = random.NextDouble();
@@ -365,7 +365,7 @@ internal sealed class SeedRun(
             // Refused outright on submission: failed and refunded at once.
             var reason = RefusedReasons[random.Next(RefusedReasons.Length)];
             r.MarkRejected(attempt, reason, repliedAt);
-            r.MarkFailed($"Refused by {provider}: {reason}", RechargeProcessor.ResellerNotes.Refused, repliedAt);
+            r.MarkFailed($"Refused by {provider}: {reason}", RechargeWording.ResellerNotes.Refused, repliedAt);
         }
         else
         {
@@ -388,7 +388,7 @@ internal sealed class SeedRun(
             {
                 if (check >= answerAt && fails)
                 {
-                    r.MarkFailed($"{provider} reports it failed: {OperatorFailures[random.Next(OperatorFailures.Length)]}", RechargeProcessor.ResellerNotes.OperatorFailed, check);
+                    r.MarkFailed($"{provider} reports it failed: {OperatorFailures[random.Next(OperatorFailures.Length)]}", RechargeWording.ResellerNotes.OperatorFailed, check);
                 }
                 else if (check >= answerAt)
                 {
@@ -396,7 +396,7 @@ internal sealed class SeedRun(
                 }
                 else
                 {
-                    r.RecordCheck("Pending", check, check + rules.BackoffAfter(r.ChecksDone + 1));
+                    r.RecordCheck("Pending", check, check + rules.BackoffAfter(r.ChecksDone + 1), check + RechargeProcessor.ReviewRecheck);
                 }
             }
         }
@@ -412,21 +412,22 @@ internal sealed class SeedRun(
         Write(recharges!, id, r.Reference, r.ClientRequestId, r.ResellerId, r.WalletId, r.Number, r.Operator.ToString(), r.NumberType.ToString(),
             r.AmountPoisha, r.CommissionPoisha, r.OfferPack, r.Status.ToString(), r.OutcomeKnown, r.CreatedAtUtc, r.BusinessDay, r.UpdatedAtUtc,
             r.SubmittedAtUtc, r.CompletedAtUtc, r.DeadlineUtc, r.NextCheckAtUtc, r.ChecksDone, r.LastCheckAtUtc, r.LastCheckOutcome, r.Provider,
-            r.OperatorTrxId, r.StatusReason, r.ResellerNote, r.ResolvedByEmail, r.ResolutionNote, r.Version);
+            // Demo history is not asked about again: the sandbox never saw it.
+            r.OperatorTrxId, r.StatusReason, r.ResellerNote, r.ResolvedByEmail, r.ResolutionNote, r.CompletedAtUtc, r.Version);
         Write(attempts!, ++attemptId, id, attempt.Sequence, attempt.Provider, attempt.UpstreamReference, attempt.CreatedAtUtc,
             attempt.Outcome.ToString(), attempt.OutcomeDetail, attempt.UpstreamTrxId, attempt.CompletedAtUtc);
 
         Ledger(k, LedgerKind.RechargeHold, -amount.Poisha, createdAt, null, SystemActor,
-            $"Recharge {MobileNumber.Display(number)} ({op}, {RechargeRules.Label(type)}) {reference}", null, id, null, null);
+            RechargeWording.HoldMemo(number, op, type, reference), null, id, null, null);
         if (r.Status == RechargeStatus.Failed)
         {
             finishing.Enqueue(new Completion(id, k, LedgerKind.RechargeRefund, amount.Poisha, r.CompletedAtUtc!.Value,
-                $"Refund: recharge {reference} to {MobileNumber.Display(number)} failed"), r.CompletedAtUtc.Value.Ticks);
+                RechargeWording.RefundMemo(reference, number)), r.CompletedAtUtc.Value.Ticks);
         }
         else if (r.Status == RechargeStatus.Succeeded && commission.IsPositive)
         {
             finishing.Enqueue(new Completion(id, k, LedgerKind.Commission, commission.Poisha, r.CompletedAtUtc!.Value,
-                $"Commission on recharge {reference}"), r.CompletedAtUtc.Value.Ticks);
+                RechargeWording.CommissionMemo(reference)), r.CompletedAtUtc.Value.Ticks);
         }
     }
 
@@ -551,8 +552,6 @@ internal sealed class SeedRun(
 
     // ---- Unique identifiers: derived from the row's id through a bijection, so they never repeat ----
 
-    private const string ReferenceAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
     /// <summary><c>RC261122-7K2M9Q4X</c> as the recharge service makes them: the UTC date, then 8 characters (40 bits) from the id.</summary>
     internal static string Reference(DateTime createdAtUtc, long id)
     {
@@ -562,11 +561,11 @@ internal sealed class SeedRun(
         Span<char> code = stackalloc char[8];
         for (var i = 7; i >= 0; i--)
         {
-            code[i] = ReferenceAlphabet[(int)(x & 31)];
+            code[i] = RechargeWording.ReferenceAlphabet[(int)(x & 31)];
             x >>= 5;
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"RC{createdAtUtc:yyMMdd}-{code}");
+        return RechargeWording.Reference(createdAtUtc, code);
     }
 
     /// <summary>Looks like the browser's <c>Guid.ToString("N")</c>; the second half comes from the id, so it is unique.</summary>
@@ -605,7 +604,7 @@ internal sealed class SeedRun(
 
         var reference = channel.Prefix is null ? null
             : channel.Prefix + (channel.Prefix.EndsWith('-') ? random.NextInt64(1_000_000_000, 9_999_999_999).ToString(CultureInfo.InvariantCulture)
-                : new string(Enumerable.Range(0, 8).Select(_ => ReferenceAlphabet[random.Next(ReferenceAlphabet.Length)]).ToArray()));
+                : new string(Enumerable.Range(0, 8).Select(_ => RechargeWording.ReferenceAlphabet[random.Next(RechargeWording.ReferenceAlphabet.Length)]).ToArray()));
         var note = opening ? $"Opening balance, {channel.Note}" : channel.Note;
         var amount = new Money(poisha);
         var auditEntry = ++auditId;

@@ -85,6 +85,12 @@ public sealed class OfferPack
         return true;
     }
 
+    /// <summary>
+    /// Whether a vendor's pack can be offered: a commission below zero, or not below the price
+    /// (the vendor would pay us the whole pack or more), is a vendor's mistake, not a deal.
+    /// </summary>
+    public static bool CommissionIsSane(OfferPackInfo info) => info.CommissionPoisha >= 0 && info.CommissionPoisha < info.PricePoisha;
+
     /// <summary>"5 GB · 300 Min · 100 SMS".</summary>
     public string Contents => string.Join(" · ", new[] { Internet, Minutes, Sms, CallRate }.Where(s => !string.IsNullOrWhiteSpace(s)));
 }
@@ -93,7 +99,7 @@ internal sealed class OfferPackConfiguration : IEntityTypeConfiguration<OfferPac
 {
     public void Configure(EntityTypeBuilder<OfferPack> pack)
     {
-        pack.ToTable("OfferPacks");
+        pack.ToTable("OfferPacks", t => t.HasCheckConstraint("CK_OfferPacks_Commission", "CommissionPoisha >= 0 AND CommissionPoisha <= PricePoisha"));
         pack.Property(p => p.Provider).HasMaxLength(64);
         pack.Property(p => p.Operator).HasConversion<string>().HasMaxLength(16);
         pack.Property(p => p.NumberType).HasConversion<string>().HasMaxLength(16);

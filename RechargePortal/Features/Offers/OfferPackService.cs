@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Offers;
@@ -25,7 +26,8 @@ public sealed class OfferPackService(
     ProviderRegistry providers,
     IDbContextFactory<PortalDbContext> dbs,
     ProviderStatusNotifier notifier,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<OfferPackService> logger)
 {
     /// <summary>
     /// Upserts the provider's packs in one transaction, deactivates those it no longer lists, and
@@ -44,7 +46,17 @@ public sealed class OfferPackService(
                 return new OfferRefreshResult(false, 0, 0, 0, unknown.Why);
         }
 
-        var packs = ((OfferPacksResult.Listed)listed).Packs
+        var all = ((OfferPacksResult.Listed)listed).Packs;
+        var refused = all.Where(p => !OfferPack.CommissionIsSane(p)).ToList();
+        var refusedNote = refused.Count == 0 ? null
+            : $"{refused.Count} pack(s) not offered, the vendor's commission is below zero or not below the price: "
+              + string.Join("; ", refused.Take(10).Select(p => $"{p.Operator} {p.NumberType} {Taka.Format(p.PricePoisha)} (commission {Taka.Format(p.CommissionPoisha)})"));
+        if (refusedNote is not null)
+        {
+            logger.LogWarning("{Provider}: {Refused}", provider.Name, refusedNote);
+        }
+
+        var packs = all.Where(OfferPack.CommissionIsSane)
             .GroupBy(p => (p.Operator, p.NumberType, p.PricePoisha))
             .Select(g => g.OrderByDescending(p => p.Active).First()) // an active pack at a price wins: it decides the warning
             .ToList();
@@ -81,12 +93,18 @@ public sealed class OfferPackService(
         }
 
         var state = await ProviderAdminService.StateAsync(db, provider.Name, ct);
-        state.RecordOfferPacksRefreshed(now);
+        state.RecordOfferPacksRefreshed(now, refusedNote);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         notifier.NotifyChanged(provider.Name);
         return new OfferRefreshResult(true, added, updated, deactivated, null);
     }
+
+    /// <summary>The providers that list an active pack at this price: a pack recharge goes only to them.</summary>
+    public static async Task<IReadOnlyList<string>> ListedByAsync(PortalDbContext db, MobileOperator op, NumberType type, Money price, CancellationToken ct) =>
+        await db.Set<OfferPack>().AsNoTracking()
+            .Where(p => p.IsActive && p.Operator == op && p.NumberType == type && p.PricePoisha == price.Poisha)
+            .Select(p => p.Provider).ToListAsync(ct);
 
     /// <summary>Active packs of providers that are configured, cheapest first.</summary>
     public async Task<IReadOnlyList<OfferPack>> ActiveAsync(OfferFilter filter, CancellationToken ct = default)

@@ -1,13 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
+using RechargePortal.Features.Wallets;
 
 namespace RechargePortal.Features.Operations;
 
 public static class HealthEndpoint
 {
-    /// <summary><c>/health</c>: 200 with a small JSON body when the database answers, 503 when it does not. No login.</summary>
+    /// <summary>
+    /// <c>/health</c>: 200 with a small JSON body when the database answers, 503 when it does not. No
+    /// login. A ledger audit that found wallets differing from their entries makes it "degraded" (still
+    /// 200: the portal serves, but a person must look).
+    /// </summary>
     public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/health", async (IDbContextFactory<PortalDbContext> factory, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
+        endpoints.MapGet("/health", async (IDbContextFactory<PortalDbContext> factory, LedgerAuditService audit, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
         {
             bool reachable;
             try
@@ -22,7 +27,16 @@ public static class HealthEndpoint
                 reachable = false;
             }
 
-            var body = new { status = reachable ? "healthy" : "unhealthy", database = reachable ? "ok" : "unreachable", time = time.GetUtcNow() };
+            var ledger = audit.Last;
+            var status = !reachable ? "unhealthy" : ledger is { Clean: false } ? "degraded" : "healthy";
+            var body = new
+            {
+                status,
+                database = reachable ? "ok" : "unreachable",
+                ledger = ledger is null ? "not audited yet" : ledger.Clean ? "ok" : ledger.Summary,
+                ledgerAuditedAt = ledger?.AtUtc,
+                time = time.GetUtcNow(),
+            };
             return Results.Json(body, statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous();
 }

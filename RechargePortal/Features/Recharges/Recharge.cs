@@ -71,6 +71,11 @@ public sealed class Recharge
     public string? ResellerNote { get; private set; }
     public string? ResolvedByEmail { get; private set; }
     public string? ResolutionNote { get; private set; }
+    /// <summary>When a final recharge got its one late status check (null: not yet, or never will: older than a day).</summary>
+    public DateTime? LateCheckedAtUtc { get; private set; }
+    /// <summary>The last error met while processing it (a bug or bad data), for the review page; processing goes on with the others.</summary>
+    public string? LastError { get; private set; }
+    public DateTime? LastErrorAtUtc { get; private set; }
     public int Version { get; private set; }
 
     public List<RechargeAttempt> Attempts { get; private set; } = [];
@@ -187,8 +192,11 @@ public sealed class Recharge
         Finish(nowUtc);
     }
 
-    /// <summary>A status check that did not settle it: when to ask again, or review once the deadline passed.</summary>
-    public void RecordCheck(string outcome, DateTime nowUtc, DateTime nextCheckUtc)
+    /// <summary>
+    /// A status check that did not settle it: when to ask again, or review once the deadline passed.
+    /// In review it is asked again at <paramref name="reviewRecheckUtc"/> (a late answer settles it).
+    /// </summary>
+    public void RecordCheck(string outcome, DateTime nowUtc, DateTime nextCheckUtc, DateTime reviewRecheckUtc)
     {
         Require(RechargeStatus.Processing, RechargeStatus.NeedsReview);
         ChecksDone++;
@@ -198,15 +206,23 @@ public sealed class Recharge
         {
             Status = RechargeStatus.NeedsReview;
             StatusReason = $"No final answer from {Provider} within the deadline; last answer: {LastCheckOutcome}";
-            ResellerNote = "Taking longer than usual: our team is checking it with the operator. The amount stays held until then.";
-            NextCheckAtUtc = null;
-        }
-        else
-        {
-            NextCheckAtUtc = Status == RechargeStatus.Processing ? nextCheckUtc : null;
+            ResellerNote = RechargeWording.ResellerNotes.InReview;
         }
 
+        NextCheckAtUtc = Status == RechargeStatus.Processing ? nextCheckUtc : reviewRecheckUtc;
         Touch(nowUtc);
+    }
+
+    /// <summary>The one status check a final recharge gets later (a vendor may flip or reverse it); nothing else changes.</summary>
+    public void MarkLateChecked(DateTime nowUtc)
+    {
+        if (!IsFinal)
+        {
+            throw new InvalidOperationException($"Recharge {Reference} is {Status}: only a final recharge gets a late check.");
+        }
+
+        LateCheckedAtUtc = nowUtc;
+        Version++;
     }
 
     /// <summary>Records an admin's decision; the caller moves it with <see cref="MarkSucceeded"/> or <see cref="MarkFailed"/> first.</summary>
@@ -336,7 +352,11 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
 {
     public void Configure(EntityTypeBuilder<Recharge> r)
     {
-        r.ToTable("Recharges", t => t.HasCheckConstraint("CK_Recharges_Amount", "AmountPoisha > 0"));
+        r.ToTable("Recharges", t =>
+        {
+            t.HasCheckConstraint("CK_Recharges_Amount", "AmountPoisha > 0");
+            t.HasCheckConstraint("CK_Recharges_Commission", "CommissionPoisha >= 0 AND CommissionPoisha <= AmountPoisha");
+        });
         r.Property(x => x.Reference).HasMaxLength(32);
         r.HasIndex(x => x.Reference).IsUnique();
         r.Property(x => x.ClientRequestId).HasMaxLength(64);
@@ -354,6 +374,9 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         r.Property(x => x.LastCheckOutcome).HasMaxLength(500);
         r.Property(x => x.ResolvedByEmail).HasMaxLength(256);
         r.Property(x => x.ResolutionNote).HasMaxLength(Recharge.MaxNoteLength);
+        r.Property(x => x.LastError).HasMaxLength(500);
+        // Final recharges still owed their late check: a short range by completion time.
+        r.HasIndex(x => x.CompletedAtUtc, "IX_Recharges_LateCheck").HasFilter("LateCheckedAtUtc IS NULL AND CompletedAtUtc IS NOT NULL");
         r.Property(x => x.Version).IsConcurrencyToken();
         r.HasOne<PortalUser>().WithMany().HasForeignKey(x => x.ResellerId).OnDelete(DeleteBehavior.Restrict);
         r.HasOne<Wallet>().WithMany().HasForeignKey(x => x.WalletId).OnDelete(DeleteBehavior.Restrict);
@@ -393,6 +416,8 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         a.Property(x => x.UpstreamReference).HasMaxLength(64);
         a.HasIndex(x => x.UpstreamReference).IsUnique();
         a.HasIndex(x => new { x.RechargeId, x.Sequence }).IsUnique();
+        // At most one attempt per recharge that was not definitely refused: a second could deliver twice.
+        a.HasIndex(x => x.RechargeId, "IX_RechargeAttempts_OneNotRejected").IsUnique().HasFilter("Outcome <> 'Rejected'");
         a.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
         a.Property(x => x.OutcomeDetail).HasMaxLength(500);
         a.Property(x => x.UpstreamTrxId).HasMaxLength(100);

@@ -1,7 +1,7 @@
 namespace RechargePortal.Features.Recharges;
 
-/// <summary>A recharge changed state: which, whose, and to what.</summary>
-public sealed record RechargeChange(long RechargeId, string ResellerId, RechargeStatus Status);
+/// <summary>A recharge changed state: which, whose, and to what. <paramref name="Contradicted"/>: a provider's answer now contradicts it (the review queue shows it).</summary>
+public sealed record RechargeChange(long RechargeId, string ResellerId, RechargeStatus Status, bool Contradicted = false);
 
 /// <summary>
 /// Tells open pages that a recharge changed (sent, accepted, succeeded, failed, reviewed), so the

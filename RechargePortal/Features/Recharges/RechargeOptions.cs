@@ -51,9 +51,10 @@ public sealed class RechargeOptions : IValidatableObject
 
     /// <summary>
     /// How long after an unknown submission "no such recharge" is believed: a request that timed
-    /// out may still arrive late. Before this, not-found means "ask again".
+    /// out may still arrive late. Before this, not-found or failed means "ask again". At least 2:
+    /// a vendor's own queue can take a minute to show a request it received.
     /// </summary>
-    [Range(0, 24 * 60)]
+    [Range(2, 24 * 60, ErrorMessage = "Recharge:NotFoundGraceMinutes must be 2 to 1440: a shorter grace could refund a recharge that is still arriving.")]
     public int NotFoundGraceMinutes { get; set; } = 5;
 
     /// <summary>Status checks run at once, at most.</summary>

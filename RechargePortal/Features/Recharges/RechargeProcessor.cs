@@ -4,6 +4,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RechargePortal.Data;
+using RechargePortal.Features.Offers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
 using RechargePortal.Providers;
@@ -22,11 +23,14 @@ public enum CheckOutcome
     MovedToReview,
     Succeeded,
     Failed,
-    /// <summary>Another worker changed it while this one asked: this answer was not applied.</summary>
+    /// <summary>Another worker changed it while this one asked: this answer was not applied (a contradiction is recorded).</summary>
     Raced,
 }
 
-public sealed record SweepReport(int UnsentFailed, int AbandonedSubmissions, int Checked);
+/// <param name="Resumed">Sends left between a safe refusal and the next provider (the app stopped there), taken up again.</param>
+/// <param name="LateChecked">Final recharges given their one late status check.</param>
+/// <param name="Errors">Recharges whose processing threw; logged and recorded on each, the others went on.</param>
+public sealed record SweepReport(int UnsentFailed, int AbandonedSubmissions, int Checked, int Resumed = 0, int LateChecked = 0, int Errors = 0);
 
 /// <summary>
 /// Moves recharges through their lifecycle (<c>shared/design/recharge-lifecycle.md</c>): sends them
@@ -55,6 +59,14 @@ public sealed class RechargeProcessor(
 
     /// <summary>A check this close to its due time counts as due.</summary>
     private static readonly TimeSpan DueTolerance = TimeSpan.FromSeconds(2);
+
+    /// <summary>A recharge in review is asked again this often: a late final answer settles it without a person.</summary>
+    public static readonly TimeSpan ReviewRecheck = TimeSpan.FromMinutes(15);
+
+    /// <summary>A final recharge gets its one late status check this long after it settled, within a day.</summary>
+    public static readonly TimeSpan LateCheckAfter = TimeSpan.FromHours(1);
+
+    public static readonly TimeSpan LateCheckWindow = TimeSpan.FromDays(1);
 
     private readonly SemaphoreSlim checkSlots = new(options.Value.MaxConcurrentChecks);
     private readonly ConcurrentDictionary<long, Task> dispatching = new();
@@ -104,18 +116,26 @@ public sealed class RechargeProcessor(
                 }
 
                 var tried = r!.Attempts.Select(a => a.Provider).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var next = (await routing.ActiveRouteAsync(db, r.Operator, ct)).FirstOrDefault(p => !tried.Contains(p));
+                var route = await routing.ActiveRouteAsync(db, r.Operator, ct);
+                if (r.OfferPack is not null)
+                {
+                    // The amount buys a pack at the providers that list it; elsewhere it would be plain balance.
+                    var listing = await OfferPackService.ListedByAsync(db, r.Operator, r.NumberType, r.Amount, ct);
+                    route = route.Where(p => listing.Contains(p, StringComparer.OrdinalIgnoreCase)).ToList();
+                }
+
+                var next = route.FirstOrDefault(p => !tried.Contains(p));
                 var now = Now;
                 if (next is null)
                 {
                     var reason = r.Attempts.Count == 0
                         ? $"No provider is serving {r.Operator} right now."
                         : $"Refused by {string.Join(", ", tried)}: {r.StatusReason}";
-                    await FailAsync(db, r, reason, r.Attempts.Count == 0 ? ResellerNotes.NoProvider : ResellerNotes.Refused, now, ct);
+                    await FailAsync(db, r, reason, r.Attempts.Count == 0 ? RechargeWording.ResellerNotes.NoProvider : RechargeWording.ResellerNotes.Refused, now, ct);
                     return null;
                 }
 
-                var attempt = r.BeginAttempt(next, UpstreamReference(r, now), now);
+                var attempt = r.BeginAttempt(next, RechargeWording.UpstreamReference(now, r.Id, r.Attempts.Count + 1), now);
                 await db.SaveChangesAsync(ct);
                 return new Sending(r.ResellerId, attempt.Id, next,
                     new RechargeRequest(r.Operator, r.NumberType, r.Number, r.AmountPoisha, attempt.UpstreamReference));
@@ -154,7 +174,7 @@ public sealed class RechargeProcessor(
                         return true;
                     case SubmitResult.Rejected rejected:
                         r.MarkRejected(attempt, rejected.Reason, now);
-                        await FailAsync(db, r, $"Refused by {sending.Provider}: {rejected.Reason}", ResellerNotes.Refused, now, ct);
+                        await FailAsync(db, r, $"Refused by {sending.Provider}: {rejected.Reason}", RechargeWording.ResellerNotes.Refused, now, ct);
                         return false;
                 }
 
@@ -189,36 +209,46 @@ public sealed class RechargeProcessor(
             }
 
             // Hangfire keeps schedule times in whole seconds, so a scheduled check may start a moment early.
-            if (dueOnly && (seen.Status != RechargeStatus.Processing || seen.NextCheckAtUtc > Now + DueTolerance))
+            if (dueOnly && (seen.NextCheckAtUtc is not { } due || due > Now + DueTolerance))
             {
                 return CheckOutcome.NotDue;
             }
 
-            var provider = providers.Find(asked.Provider);
-            var status = provider is null
-                ? new StatusResult.Unknown($"{asked.Provider} is no longer configured")
-                : await provider.QueryStatusAsync(asked.UpstreamReference, CancellationToken.None);
+            var status = await AskAsync(asked);
             return await InTransactionAsync(async db =>
             {
                 var r = await LoadAsync(db, rechargeId, ct);
-                if (r is null || r.Status is not (RechargeStatus.Processing or RechargeStatus.NeedsReview) || r.CurrentAttempt?.Id != asked.Id)
+                if (r is null || r.CurrentAttempt?.Id != asked.Id)
                 {
                     return CheckOutcome.Raced;
                 }
 
                 var now = Now;
+                if (r.IsFinal)
+                {
+                    // Settled meanwhile (an admin, another check): an answer that says otherwise must reach a person.
+                    await NoteContradictionAsync(db, r, asked, status, now, ct);
+                    return CheckOutcome.Raced;
+                }
+
+                if (r.Status is not (RechargeStatus.Processing or RechargeStatus.NeedsReview))
+                {
+                    return CheckOutcome.Raced;
+                }
+
+                // A send whose outcome is unknown may still arrive: "failed" or "not found" is believed only after the grace period.
+                var believable = r.OutcomeKnown || now >= asked.CreatedAtUtc.AddMinutes(Options.NotFoundGraceMinutes);
                 switch (status)
                 {
                     case StatusResult.Succeeded succeeded:
-                        r.MarkSucceeded(succeeded.OperatorTrxId, now);
-                        await db.SaveChangesAsync(ct);
-                        Ensure(await wallets.CreditCommissionAsync(db, r.Id, r.Commission, $"Commission on recharge {r.Reference}", ct));
+                        await SucceedAsync(db, r, succeeded.OperatorTrxId, now, ct);
                         return CheckOutcome.Succeeded;
-                    case StatusResult.Failed failed:
-                        await FailAsync(db, r, $"{asked.Provider} reports it failed: {failed.Reason}", ResellerNotes.OperatorFailed, now, ct);
+                    case StatusResult.Failed failed when believable:
+                        await FailAsync(db, r, $"{asked.Provider} reports it failed: {failed.Reason}", RechargeWording.ResellerNotes.OperatorFailed, now, ct);
                         return CheckOutcome.Failed;
-                    case StatusResult.NotFound when !r.OutcomeKnown && now >= asked.CreatedAtUtc.AddMinutes(Options.NotFoundGraceMinutes):
-                        await FailAsync(db, r, $"It never reached {asked.Provider} (no such recharge there {Options.NotFoundGraceMinutes} minutes after sending).", ResellerNotes.NeverArrived, now, ct);
+                    case StatusResult.NotFound when !r.OutcomeKnown && believable:
+                        await FailAsync(db, r, $"It never reached {asked.Provider} (no such recharge there {Options.NotFoundGraceMinutes} minutes after sending).",
+                            RechargeWording.ResellerNotes.NeverArrived, now, ct);
                         return CheckOutcome.Failed;
                 }
 
@@ -228,9 +258,10 @@ public sealed class RechargeProcessor(
                     return CheckOutcome.Raced;
                 }
 
-                r.RecordCheck(Describe(status), now, now + Options.BackoffAfter(r.ChecksDone + 1));
+                var wasInReview = r.Status == RechargeStatus.NeedsReview;
+                r.RecordCheck(Describe(status, believable), now, now + Options.BackoffAfter(r.ChecksDone + 1), now + ReviewRecheck);
                 await db.SaveChangesAsync(ct);
-                return r.Status == RechargeStatus.NeedsReview && seen.Status == RechargeStatus.Processing ? CheckOutcome.MovedToReview : CheckOutcome.StillPending;
+                return r.Status == RechargeStatus.NeedsReview && !wasInReview ? CheckOutcome.MovedToReview : CheckOutcome.StillPending;
             }, rechargeId, ct);
         }
         finally
@@ -240,48 +271,196 @@ public sealed class RechargeProcessor(
     }
 
     /// <summary>
+    /// The one late status check of a final recharge (a vendor may flip a failure to success, or
+    /// reverse a success): the answer is compared with the books and a contradiction is recorded for
+    /// a person. Nothing else changes. True when a contradiction was recorded.
+    /// </summary>
+    public async Task<bool> LateCheckAsync(long rechargeId, CancellationToken ct = default)
+    {
+        Recharge? seen;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            seen = await db.Set<Recharge>().AsNoTracking().Include(r => r.Attempts).SingleOrDefaultAsync(r => r.Id == rechargeId, ct);
+        }
+
+        if (seen is null || !seen.IsFinal || seen.LateCheckedAtUtc is not null)
+        {
+            return false;
+        }
+
+        // A success is the current attempt's; for a failure any attempt may have gone through after all.
+        var ask = seen.Status == RechargeStatus.Succeeded ? [seen.CurrentAttempt!] : seen.Attempts.OrderBy(a => a.Sequence).ToList();
+        var answers = new List<(long AttemptId, StatusResult Answer)>();
+        await checkSlots.WaitAsync(ct);
+        try
+        {
+            foreach (var attempt in ask)
+            {
+                answers.Add((attempt.Id, await AskAsync(attempt)));
+            }
+        }
+        finally
+        {
+            checkSlots.Release();
+        }
+
+        return await InTransactionAsync(async db =>
+        {
+            var r = await LoadAsync(db, rechargeId, ct);
+            if (r is null || r.LateCheckedAtUtc is not null)
+            {
+                return false;
+            }
+
+            var now = Now;
+            var found = false;
+            foreach (var (attemptId, answer) in answers)
+            {
+                found |= await NoteContradictionAsync(db, r, r.Attempts.Single(a => a.Id == attemptId), answer, now, ct);
+            }
+
+            r.MarkLateChecked(now);
+            await db.SaveChangesAsync(ct);
+            return found;
+        }, rechargeId, ct);
+    }
+
+    private async Task<StatusResult> AskAsync(RechargeAttempt attempt) =>
+        providers.Find(attempt.Provider) is { } provider
+            ? await provider.QueryStatusAsync(attempt.UpstreamReference, CancellationToken.None)
+            : new StatusResult.Unknown($"{attempt.Provider} is no longer configured");
+
+    /// <summary>Records, once, a provider's final answer that says the opposite of a final recharge's books.</summary>
+    private async Task<bool> NoteContradictionAsync(PortalDbContext db, Recharge r, RechargeAttempt asked, StatusResult answer, DateTime now, CancellationToken ct)
+    {
+        var kept = r.Status == RechargeStatus.Succeeded;
+        (bool Delivered, string Says)? contradiction = answer switch
+        {
+            StatusResult.Succeeded s when !kept => (true, $"Succeeded{(s.OperatorTrxId is null ? "" : $" ({s.OperatorTrxId})")}"),
+            StatusResult.Failed f when kept => (false, $"Failed: {f.Reason}"),
+            StatusResult.NotFound when kept => (false, "Not found: the provider no longer knows it"),
+            _ => null,
+        };
+        if (contradiction is not { } c || !r.IsFinal
+            || await db.Set<RechargeContradiction>().AnyAsync(x => x.RechargeId == r.Id && x.Resolution == null, ct))
+        {
+            return false;
+        }
+
+        db.Add(RechargeContradiction.Record(r, asked, c.Delivered, c.Says, now));
+        await db.SaveChangesAsync(ct);
+        logger.LogWarning("Recharge {Reference} is {Status} but {Provider} now says {Answer}: raised for review.", r.Reference, r.Status, asked.Provider, c.Says);
+        return true;
+    }
+
+    /// <summary>
     /// What the recurring job runs: fails recharges the app never sent (it stopped first), treats
-    /// sends without a recorded reply as unknown, and checks every recharge whose check is due.
+    /// sends without a recorded reply as unknown, takes up sends left after a safe refusal, checks
+    /// every recharge whose check is due (in review too), and gives recent final ones their late
+    /// check. One recharge that throws is logged and recorded on it; the others go on.
     /// </summary>
     public async Task<SweepReport> SweepAsync(CancellationToken ct = default)
     {
         var now = Now;
-        List<long> unsent, submitting, due;
-        var submittingSince = new Dictionary<long, (string? Provider, DateTime? At)>();
+        List<long> unsent, submitting, resumable, due;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var unsentBefore = now - UnsentAfter;
             unsent = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.Created && r.CreatedAtUtc < unsentBefore)
                 .Select(r => r.Id).ToListAsync(ct);
             var sentBefore = now - AbandonMargin;
-            var candidates = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.Submitting && r.SubmittedAtUtc < sentBefore)
+            var candidates = await db.Set<Recharge>()
+                .Where(r => r.Status == RechargeStatus.Submitting && r.SubmittedAtUtc < sentBefore && r.Attempts.Any(a => a.Outcome == AttemptOutcome.Pending))
                 .Select(r => new { r.Id, r.Provider, r.SubmittedAtUtc }).ToListAsync(ct);
             submitting = candidates.Where(c => c.SubmittedAtUtc < now - AbandonMargin - TimeoutOf(c.Provider)).Select(c => c.Id).ToList();
-            due = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.Processing && r.NextCheckAtUtc <= now)
+            // Every attempt definitely refused, yet no next one for a while: the app stopped between the two.
+            resumable = await db.Set<Recharge>()
+                .Where(r => r.Status == RechargeStatus.Submitting && r.UpdatedAtUtc < sentBefore && r.Attempts.All(a => a.Outcome == AttemptOutcome.Rejected))
+                .Select(r => r.Id).ToListAsync(ct);
+            due = await db.Set<Recharge>()
+                .Where(r => (r.Status == RechargeStatus.Processing || r.Status == RechargeStatus.NeedsReview) && r.NextCheckAtUtc <= now)
                 .OrderBy(r => r.NextCheckAtUtc).Select(r => r.Id).Take(1000).ToListAsync(ct);
         }
 
-        var failed = 0;
+        int failed = 0, abandoned = 0, resumed = 0, checkedCount = 0, errors = 0;
         foreach (var id in unsent)
         {
-            failed += await FailUnsentAsync(id, ct) ? 1 : 0;
+            await IsolatedAsync(id, "Failing an unsent recharge", async () => failed += await FailUnsentAsync(id, ct) ? 1 : 0);
         }
 
-        var abandoned = 0;
         foreach (var id in submitting)
         {
-            abandoned += await MarkAbandonedAsync(id, ct) ? 1 : 0;
+            await IsolatedAsync(id, "Marking a send without reply unknown", async () => abandoned += await MarkAbandonedAsync(id, ct) ? 1 : 0);
         }
 
-        var checkedCount = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentChecks, CancellationToken = ct }, async (id, token) =>
+        foreach (var id in resumable)
         {
-            if (await CheckAsync(id, dueOnly: true, token) is not (CheckOutcome.NotDue or CheckOutcome.NothingToCheck))
+            await IsolatedAsync(id, "Resuming a refused send", async () =>
             {
-                Interlocked.Increment(ref checkedCount);
+                await DispatchAsync(id, ct);
+                resumed++;
+            });
+        }
+
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentChecks, CancellationToken = ct }, async (id, token) =>
+            await IsolatedAsync(id, "Status check", async () =>
+            {
+                if (await CheckAsync(id, dueOnly: true, token) is not (CheckOutcome.NotDue or CheckOutcome.NothingToCheck))
+                {
+                    Interlocked.Increment(ref checkedCount);
+                }
+            }));
+
+        var lateChecked = 0;
+        List<long> late;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var settledBefore = now - LateCheckAfter;
+            var settledSince = now - LateCheckWindow;
+            late = await db.Set<Recharge>()
+                .Where(r => r.LateCheckedAtUtc == null && r.CompletedAtUtc != null && r.CompletedAtUtc <= settledBefore && r.CompletedAtUtc >= settledSince)
+                .OrderBy(r => r.CompletedAtUtc).Select(r => r.Id).Take(500).ToListAsync(ct);
+        }
+
+        await Parallel.ForEachAsync(late, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentChecks, CancellationToken = ct }, async (id, token) =>
+            await IsolatedAsync(id, "Late status check", async () =>
+            {
+                await LateCheckAsync(id, token);
+                Interlocked.Increment(ref lateChecked);
+            }));
+
+        return new SweepReport(failed, abandoned, checkedCount, resumed, lateChecked, errors);
+
+        async Task IsolatedAsync(long id, string what, Func<Task> act)
+        {
+            try
+            {
+                await act();
             }
-        });
-        return new SweepReport(failed, abandoned, checkedCount);
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref errors);
+                logger.LogError(e, "{What} of recharge {RechargeId} failed; the sweep goes on with the others.", what, id);
+                await RecordErrorAsync(id, $"{what}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Puts the error on the recharge for the review page, outside any state change (which it may have broken).</summary>
+    private async Task RecordErrorAsync(long rechargeId, string error)
+    {
+        try
+        {
+            var now = Now;
+            var text = error.Length <= 500 ? error : error[..500];
+            await using var db = await dbs.CreateDbContextAsync();
+            await db.Set<Recharge>().Where(r => r.Id == rechargeId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastError, text).SetProperty(r => r.LastErrorAtUtc, now));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not record the error on recharge {RechargeId}.", rechargeId);
+        }
     }
 
     private Task<bool> FailUnsentAsync(long rechargeId, CancellationToken ct) =>
@@ -293,7 +472,7 @@ public sealed class RechargeProcessor(
                 return false;
             }
 
-            await FailAsync(db, r, "The portal stopped before sending it; nothing was sent.", ResellerNotes.NotSent, Now, ct);
+            await FailAsync(db, r, "The portal stopped before sending it; nothing was sent.", RechargeWording.ResellerNotes.NotSent, Now, ct);
             return true;
         }, rechargeId, ct);
 
@@ -312,12 +491,22 @@ public sealed class RechargeProcessor(
             return true;
         }, rechargeId, ct);
 
-    /// <summary>Fails a recharge and refunds its hold, in the caller's transaction.</summary>
+    // ---- Settling: the one place a state move and its money effect happen, in the caller's transaction ----
+
+    /// <summary>Delivered: the held amount is kept and the commission credited.</summary>
+    internal async Task SucceedAsync(PortalDbContext db, Recharge r, string? operatorTrxId, DateTime now, CancellationToken ct)
+    {
+        r.MarkSucceeded(operatorTrxId, now);
+        await db.SaveChangesAsync(ct);
+        Ensure(await wallets.CreditCommissionAsync(db, r.Id, r.Commission, RechargeWording.CommissionMemo(r.Reference), ct));
+    }
+
+    /// <summary>Nothing delivered: the hold is refunded.</summary>
     internal async Task FailAsync(PortalDbContext db, Recharge r, string reason, string resellerNote, DateTime now, CancellationToken ct)
     {
         r.MarkFailed(reason, resellerNote, now);
         await db.SaveChangesAsync(ct);
-        Ensure(await wallets.RefundAsync(db, r.Id, $"Refund: recharge {r.Reference} to {MobileNumber.Display(r.Number)} failed", ct));
+        Ensure(await wallets.RefundAsync(db, r.Id, RechargeWording.RefundMemo(r.Reference, r.Number), ct));
     }
 
     /// <summary>Loads a recharge with its attempts, tracked, inside the caller's transaction.</summary>
@@ -336,13 +525,14 @@ public sealed class RechargeProcessor(
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var changed = false;
-            db.SavingChanges += (_, _) => changed |= db.ChangeTracker.Entries<Recharge>().Any(e => e.State is EntityState.Modified or EntityState.Added);
+            db.SavingChanges += (_, _) => changed |= db.ChangeTracker.Entries()
+                .Any(e => e.Entity is Recharge or RechargeContradiction && e.State is EntityState.Modified or EntityState.Added);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             result = await act(db);
             await tx.CommitAsync(ct);
             if (changed && db.ChangeTracker.Entries<Recharge>().SingleOrDefault(e => e.Entity.Id == rechargeId)?.Entity is { } r)
             {
-                change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+                change = new RechargeChange(r.Id, r.ResellerId, r.Status, Contradicted: db.ChangeTracker.Entries<RechargeContradiction>().Any());
                 nextCheck = r.NextCheckAtUtc;
             }
         }
@@ -378,10 +568,6 @@ public sealed class RechargeProcessor(
     private TimeSpan TimeoutOf(string? provider) =>
         TimeSpan.FromSeconds(providerOptions.Value.Accounts.FirstOrDefault(a => string.Equals(a.Name, provider, StringComparison.OrdinalIgnoreCase))?.TimeoutSeconds ?? 30);
 
-    /// <summary>Unique for ever: the moment (second) it was made, then the recharge and attempt numbers. Digits only, as ECARE's refid.</summary>
-    private static string UpstreamReference(Recharge r, DateTime now) =>
-        string.Create(CultureInfo.InvariantCulture, $"{now:yyMMddHHmmss}{r.Id}{r.Attempts.Count + 1:D2}");
-
     private static void Ensure(WalletResult result)
     {
         if (!result.Succeeded)
@@ -391,24 +577,14 @@ public sealed class RechargeProcessor(
         }
     }
 
-    private static string Describe(StatusResult status) => status switch
+    private static string Describe(StatusResult status, bool believable) => status switch
     {
         StatusResult.Pending => "Pending",
+        StatusResult.Failed f when !believable => $"Failed ({f.Reason}), not believed yet: the send's outcome was unknown and it may still arrive",
         StatusResult.NotFound => "Not found at the provider",
         StatusResult.Unknown u => $"No clear answer: {u.Why}",
         _ => status.ToString(),
     };
-
-    /// <summary>Why a recharge failed, as the reseller reads it.</summary>
-    internal static class ResellerNotes
-    {
-        public const string Refused = "It could not be sent: refused upstream.";
-        public const string NoProvider = "Recharges for this operator are paused right now. Try again later.";
-        public const string OperatorFailed = "The operator did not deliver it.";
-        public const string NeverArrived = "It never reached the operator.";
-        public const string NotSent = "It was not sent (the portal restarted).";
-        public const string AdminFailed = "Checked by our team: it was not delivered.";
-    }
 
     private sealed record Sending(string ResellerId, long AttemptId, string Provider, RechargeRequest Request);
 }

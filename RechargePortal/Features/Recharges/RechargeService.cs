@@ -51,15 +51,6 @@ public sealed record RechargeView(
     public string StatusText => RechargeStatusText.For(Status);
 }
 
-public sealed record AttemptView(
-    int Sequence, string Provider, string UpstreamReference, DateTime CreatedAtUtc, AttemptOutcome Outcome, string? OutcomeDetail, string? UpstreamTrxId,
-    IReadOnlyList<CallRow> Calls);
-
-/// <summary>Everything the review queue shows about one recharge.</summary>
-public sealed record RechargeDetail(
-    RechargeView Recharge, bool OutcomeKnown, DateTime? DeadlineUtc, DateTime? NextCheckAtUtc, int ChecksDone, DateTime? LastCheckAtUtc,
-    string? LastCheckOutcome, string? ResolvedByEmail, string? ResolutionNote, IReadOnlyList<AttemptView> Attempts);
-
 public sealed class HistoryFilter
 {
     /// <summary>Part of the number, in any form a person types.</summary>
@@ -73,8 +64,6 @@ public sealed class HistoryFilter
 
     public DateOnly? To { get; set; }
 }
-
-public sealed record ResolveResult(bool Succeeded, string? Error = null, string? Field = null);
 
 /// <summary>
 /// Recharges as people see them: the quote before paying, placing an order (recharge + hold in one
@@ -227,11 +216,11 @@ public sealed class RechargeService(
                     duplicate);
             }
 
-            var recharge = Recharge.Create(NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now);
+            var recharge = Recharge.Create(RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now);
             db.Add(recharge);
             await db.SaveChangesAsync(ct);
             var hold = await wallets.HoldAsync(db, reseller.UserId, recharge.Id, order.Amount,
-                $"Recharge {MobileNumber.Display(order.Number)} ({order.Operator}, {RechargeRules.Label(order.NumberType)}) {recharge.Reference}", ct);
+                RechargeWording.HoldMemo(order.Number, order.Operator, order.NumberType, recharge.Reference), ct);
             if (hold.Outcome != WalletOutcome.Applied)
             {
                 await tx.RollbackAsync(ct);
@@ -284,12 +273,6 @@ public sealed class RechargeService(
     private static string Describe(OfferPack p) =>
         $"{p.OfferType} pack: {(p.Contents.Length > 0 ? p.Contents : p.Details ?? "offer")}{(p.Validity is null ? "" : $", {p.Validity}")}";
 
-    private static string NewReference(DateTime now)
-    {
-        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-        return $"RC{now:yyMMdd}-{RandomNumberGenerator.GetString(alphabet, 8)}";
-    }
-
     // ---- Reading ----
 
     /// <summary>One recharge, only when it is <paramref name="resellerId"/>'s (null: any, for admins).</summary>
@@ -340,154 +323,16 @@ public sealed class RechargeService(
         return (rows, total);
     }
 
-    /// <summary>The admin's queue: recharges in Needs review, oldest first.</summary>
-    public async Task<IReadOnlyList<RechargeDetail>> ReviewQueueAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var ids = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.NeedsReview).OrderBy(r => r.Id).Select(r => r.Id).Take(200).ToListAsync(ct);
-        var result = new List<RechargeDetail>();
-        foreach (var id in ids)
-        {
-            if (await DetailAsync(db, id, ct) is { } detail)
-            {
-                result.Add(detail);
-            }
-        }
-
-        return result;
-    }
-
     public async Task<int> CountAsync(RechargeStatus status, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.Set<Recharge>().CountAsync(r => r.Status == status, ct);
     }
 
-    public async Task<RechargeDetail?> DetailAsync(long id, CancellationToken ct = default)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return await DetailAsync(db, id, ct);
-    }
-
-    private static async Task<RechargeDetail?> DetailAsync(PortalDbContext db, long id, CancellationToken ct)
-    {
-        var view = await Views(db, db.Set<Recharge>().Where(r => r.Id == id), forStaff: true).SingleOrDefaultAsync(ct);
-        var r = await db.Set<Recharge>().AsNoTracking().Include(x => x.Attempts).SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (view is null || r is null)
-        {
-            return null;
-        }
-
-        var references = r.Attempts.Select(a => a.UpstreamReference).ToList();
-        var calls = await db.Set<UpstreamCall>().AsNoTracking().Where(c => c.Reference != null && references.Contains(c.Reference))
-            .OrderBy(c => c.Id)
-            .Select(c => new CallRow(c.Id, c.AtUtc, c.Provider, c.Operation, c.Reference, c.Request, c.HttpStatus, c.Reply, c.DurationMs, c.Outcome, c.IsError))
-            .ToListAsync(ct);
-        var attempts = r.Attempts.OrderBy(a => a.Sequence).Select(a => new AttemptView(
-            a.Sequence, a.Provider, a.UpstreamReference, a.CreatedAtUtc, a.Outcome, a.OutcomeDetail, a.UpstreamTrxId,
-            calls.Where(c => c.Reference == a.UpstreamReference).ToList())).ToList();
-        return new RechargeDetail(view, r.OutcomeKnown, r.DeadlineUtc, r.NextCheckAtUtc, r.ChecksDone, r.LastCheckAtUtc, r.LastCheckOutcome,
-            r.ResolvedByEmail, r.ResolutionNote, attempts);
-    }
-
     /// <param name="forStaff">Admins see the provider's own reason; resellers see <see cref="Recharge.ResellerNote"/> and no provider.</param>
-    private static IQueryable<RechargeView> Views(PortalDbContext db, IQueryable<Recharge> query, bool forStaff = false) =>
+    internal static IQueryable<RechargeView> Views(PortalDbContext db, IQueryable<Recharge> query, bool forStaff = false) =>
         query.Select(r => new RechargeView(
             r.Id, r.Reference, r.Number, r.Operator, r.NumberType, new Money(r.AmountPoisha), new Money(r.CommissionPoisha), r.OfferPack,
             r.Status, forStaff ? r.StatusReason : r.ResellerNote, r.CreatedAtUtc, r.CompletedAtUtc, forStaff ? r.Provider : null, r.OperatorTrxId,
             db.Users.Where(u => u.Id == r.ResellerId).Select(u => u.Email).FirstOrDefault() ?? ""));
-
-    // ---- The review queue ----
-
-    /// <summary>Asks the provider now, whatever the schedule (the review page's "Check status now").</summary>
-    public async Task<CheckOutcome?> CheckNowAsync(Actor admin, long id, CancellationToken ct = default)
-    {
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
-            {
-                return null;
-            }
-        }
-
-        var outcome = await processor.CheckAsync(id, dueOnly: false, ct);
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            var reference = await db.Set<Recharge>().Where(r => r.Id == id).Select(r => r.Reference).SingleOrDefaultAsync(ct);
-            db.Add(AuditEntry.Create(Now, admin.UserId, admin.Email, AuditActions.RechargeChecked, AuditTargets.Recharge,
-                id.ToString(System.Globalization.CultureInfo.InvariantCulture), reference, $"Status checked by hand: {outcome}"));
-            await db.SaveChangesAsync(ct);
-        }
-
-        return outcome;
-    }
-
-    /// <summary>
-    /// An admin settles a recharge in review: successful (commission credited) or failed (hold
-    /// refunded). Needs a note; happens once — a second decision, or one on a recharge that a
-    /// status check settled meanwhile, changes nothing.
-    /// </summary>
-    public async Task<ResolveResult> ResolveAsync(Actor admin, long id, bool successful, string? note, CancellationToken ct = default)
-    {
-        note = (note ?? "").Trim();
-        if (note.Length == 0)
-        {
-            return new ResolveResult(false, "Write why: what the provider or the customer confirmed.", "Note");
-        }
-
-        if (note.Length > Recharge.MaxNoteLength)
-        {
-            return new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note");
-        }
-
-        RechargeChange change;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
-            {
-                return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
-            }
-
-            var r = await RechargeProcessor.LoadAsync(db, id, ct);
-            if (r is null)
-            {
-                return new ResolveResult(false, "No such recharge.");
-            }
-
-            if (r.Status != RechargeStatus.NeedsReview)
-            {
-                return new ResolveResult(false, $"It is already {RechargeStatusText.For(r.Status)}: nothing was changed.");
-            }
-
-            var now = Now;
-            if (successful)
-            {
-                r.MarkSucceeded(null, now);
-                r.RecordResolution(admin.Email, note);
-                await db.SaveChangesAsync(ct);
-                var paid = await wallets.CreditCommissionAsync(db, r.Id, r.Commission, $"Commission on recharge {r.Reference}", ct);
-                if (!paid.Succeeded)
-                {
-                    throw new InvalidOperationException($"Commission refused for {r.Reference}: {paid.Error}");
-                }
-            }
-            else
-            {
-                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", RechargeProcessor.ResellerNotes.AdminFailed, now, ct);
-                r.RecordResolution(admin.Email, note);
-                await db.SaveChangesAsync(ct);
-            }
-
-            db.Add(AuditEntry.Create(now, admin.UserId, admin.Email, AuditActions.RechargeResolved, AuditTargets.Recharge,
-                r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Reference,
-                $"{(successful ? "Marked successful" : "Marked failed and refunded")} ({r.Amount} to {MobileNumber.Display(r.Number)}): {note}"));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            change = new RechargeChange(r.Id, r.ResellerId, r.Status);
-        }
-
-        notifier.Notify(change);
-        return new ResolveResult(true);
-    }
 }

@@ -39,6 +39,17 @@ public enum LedgerKind
     Adjustment,
 }
 
+/// <summary>The sign each ledger kind must have, as the database enforces it.</summary>
+public static class LedgerRules
+{
+    public const string KindSignCheck =
+        "(Kind IN ('Deposit', 'RechargeRefund') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold') AND AmountPoisha < 0) "
+        + "OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)";
+
+    public const string KindRechargeCheck =
+        "(Kind IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (RechargeId IS NOT NULL) OR (Kind = 'Adjustment')";
+}
+
 /// <summary>One immutable change of a wallet's balance: signed amount, balance after, who, when, why.</summary>
 public sealed class LedgerEntry : IAppendOnly
 {
@@ -104,13 +115,20 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
 {
     public void Configure(EntityTypeBuilder<LedgerEntry> entry)
     {
-        entry.ToTable("LedgerEntries", t => t.HasCheckConstraint("CK_LedgerEntries_BalanceAfter_NotNegative", "BalanceAfterPoisha >= 0"));
+        entry.ToTable("LedgerEntries", t =>
+        {
+            t.HasCheckConstraint("CK_LedgerEntries_BalanceAfter_NotNegative", "BalanceAfterPoisha >= 0");
+            // Each kind moves money one way; a recharge's entries name their recharge, and only they do.
+            t.HasCheckConstraint("CK_LedgerEntries_KindSign", LedgerRules.KindSignCheck);
+            t.HasCheckConstraint("CK_LedgerEntries_KindRecharge", LedgerRules.KindRechargeCheck);
+        });
         entry.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
         entry.Property(e => e.ActorEmail).HasMaxLength(256);
         entry.Property(e => e.Memo).HasMaxLength(500);
         entry.Property(e => e.Reference).HasMaxLength(100);
         entry.Property(e => e.RequestId).HasMaxLength(64);
         entry.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WalletId).OnDelete(DeleteBehavior.Restrict);
+        entry.HasOne<Recharges.Recharge>().WithMany().HasForeignKey(e => e.RechargeId).OnDelete(DeleteBehavior.Restrict);
         entry.HasIndex(e => new { e.WalletId, e.AtUtc });
         // One hold, at most one refund and at most one commission per recharge, enforced by the database.
         entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL");

@@ -134,6 +134,34 @@ public sealed class WalletService(
             return await ApplyAsync(db, hold.WalletId, LedgerKind.Commission, commission, memo, null, "system", rechargeId: rechargeId, ct: ct);
         }, ct);
 
+    /// <summary>
+    /// An admin's correction of a final recharge that a provider later contradicted: one signed
+    /// Adjustment entry, at most one per recharge (by rule and by the unique key). Refused beyond the balance.
+    /// </summary>
+    public Task<WalletResult> AdjustRechargeAsync(
+        PortalDbContext db, long rechargeId, Money signedAmount, string memo, Actor admin, long auditEntryId, CancellationToken ct = default) =>
+        InCallerTransactionAsync(db, async () =>
+        {
+            var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
+            if (hold is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Adjustment, ct) is { } done)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, done.BalanceAfter);
+            }
+
+            if (signedAmount.Poisha == 0)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Nothing to correct.");
+            }
+
+            return await ApplyAsync(db, hold.WalletId, LedgerKind.Adjustment, signedAmount, memo, admin.UserId, admin.Email,
+                rechargeId: rechargeId, auditEntryId: auditEntryId, ct: ct);
+        }, ct);
+
     // ---- The same, each in a transaction of its own (jobs and tests that have no recharge transaction) ----
 
     public Task<WalletResult> HoldAsync(string resellerId, long rechargeId, Money amount, string memo, CancellationToken ct = default) =>

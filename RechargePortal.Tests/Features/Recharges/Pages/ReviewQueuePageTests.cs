@@ -23,6 +23,7 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
         ctx.Services.AddSingleton(fixture.Recharges);
+        ctx.Services.AddSingleton(fixture.Reviews);
         ctx.Services.AddSingleton(fixture.App.Services.GetRequiredService<RechargeNotifier>());
         var admin = await fixture.App.AdminActorAsync();
         var auth = ctx.AddAuthorization();
@@ -79,7 +80,7 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task With_a_note_the_recharge_is_refunded_and_leaves_the_list()
+    public async Task While_the_provider_says_pending_refunding_needs_the_override_tick_then_it_is_refunded_and_leaves_the_list()
     {
         var item = await fixture.RechargeInReviewAsync();
         var dialogs = ctx.Render<MudDialogProvider>();
@@ -89,6 +90,13 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
         Button(page, item.Reference, "Mark failed and refund").Click(); // not awaited: its handler waits for the dialog
         dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=resolve-confirm]")), Wait);
         await NoteField(dialogs).QuerySelector("textarea")!.ChangeAsync(new() { Value = "Ecare confirmed it never arrived" });
+        await dialogs.Find("[data-testid=resolve-confirm]").ClickAsync(new());
+
+        // The provider was asked first and still says pending: nothing moves without the explicit override.
+        dialogs.WaitForAssertion(() => Assert.Contains("not final (Pending)", dialogs.Find("[data-testid=resolve-override-error]").TextContent), Wait);
+        Assert.Equal(RechargeStatus.NeedsReview, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        var box = dialogs.Find("[data-testid=resolve-override]");
+        await (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).ChangeAsync(new() { Value = true });
         await dialogs.Find("[data-testid=resolve-confirm]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid='review-{item.Reference}']")), Wait);

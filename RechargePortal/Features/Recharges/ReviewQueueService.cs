@@ -1,0 +1,303 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using RechargePortal.Data;
+using RechargePortal.Features.Audit;
+using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
+using RechargePortal.Providers.CallLog;
+using RechargePortal.Security;
+
+namespace RechargePortal.Features.Recharges;
+
+public sealed record AttemptView(
+    int Sequence, string Provider, string UpstreamReference, DateTime CreatedAtUtc, AttemptOutcome Outcome, string? OutcomeDetail, string? UpstreamTrxId,
+    IReadOnlyList<CallRow> Calls);
+
+/// <summary>A provider's later answer that contradicts a final recharge, as the review page shows it.</summary>
+public sealed record ContradictionView(long Id, string Provider, string UpstreamReference, RechargeStatus BooksSay, string ProviderSays, bool ProviderSaysDelivered, DateTime AtUtc)
+{
+    /// <summary>What "Correct the money" does to the reseller's wallet: the recharge's net effect (amount less commission) put right.</summary>
+    public string Effect(RechargeView r) => ProviderSaysDelivered
+        ? $"Takes {-ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back from the reseller: the refund, less the commission a delivered recharge earns."
+        : $"Gives {ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back to the reseller: the amount kept, less the commission already paid.";
+}
+
+/// <summary>Everything the review queue shows about one recharge.</summary>
+public sealed record RechargeDetail(
+    RechargeView Recharge, bool OutcomeKnown, DateTime? DeadlineUtc, DateTime? NextCheckAtUtc, int ChecksDone, DateTime? LastCheckAtUtc,
+    string? LastCheckOutcome, string? ResolvedByEmail, string? ResolutionNote, IReadOnlyList<AttemptView> Attempts,
+    string? LastError = null, ContradictionView? Contradiction = null);
+
+/// <param name="NeedsOverride">The provider's fresh answer was not final: the decision needs the explicit override (field <c>Override</c>).</param>
+/// <param name="Message">What happened, when it was not simply the admin's decision (the provider's fresh answer settled it).</param>
+public sealed record ResolveResult(bool Succeeded, string? Error = null, string? Field = null, string? Message = null, bool NeedsOverride = false);
+
+/// <summary>
+/// The admin's review queue: recharges without a final answer by their deadline, and final ones a
+/// provider later contradicted. Every decision asks the provider first; money moves only through
+/// <see cref="RechargeProcessor"/> (settling) or an audited correction entry.
+/// </summary>
+public sealed class ReviewQueueService(
+    IDbContextFactory<PortalDbContext> dbs,
+    RechargeProcessor processor,
+    WalletService wallets,
+    RechargeNotifier notifier,
+    ActiveUserGuard guard,
+    TimeProvider time)
+{
+    private const string NoteRequired = "Write why: what the provider or the customer confirmed.";
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Recharges in Needs review and those with an open contradiction, oldest first.</summary>
+    public async Task<IReadOnlyList<RechargeDetail>> QueueAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var contradicted = db.Set<RechargeContradiction>().Where(c => c.Resolution == null).Select(c => c.RechargeId);
+        var ids = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.NeedsReview || contradicted.Contains(r.Id))
+            .OrderBy(r => r.Id).Select(r => r.Id).Take(200).ToListAsync(ct);
+        var result = new List<RechargeDetail>();
+        foreach (var id in ids)
+        {
+            if (await DetailAsync(db, id, ct) is { } detail)
+            {
+                result.Add(detail);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Open contradictions: the admin dashboard counts them.</summary>
+    public async Task<int> OpenContradictionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Set<RechargeContradiction>().CountAsync(c => c.Resolution == null, ct);
+    }
+
+    public async Task<RechargeDetail?> DetailAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await DetailAsync(db, id, ct);
+    }
+
+    private static async Task<RechargeDetail?> DetailAsync(PortalDbContext db, long id, CancellationToken ct)
+    {
+        var view = await RechargeService.Views(db, db.Set<Recharge>().Where(r => r.Id == id), forStaff: true).SingleOrDefaultAsync(ct);
+        var r = await db.Set<Recharge>().AsNoTracking().Include(x => x.Attempts).SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (view is null || r is null)
+        {
+            return null;
+        }
+
+        var references = r.Attempts.Select(a => a.UpstreamReference).ToList();
+        var calls = await db.Set<UpstreamCall>().AsNoTracking().Where(c => c.Reference != null && references.Contains(c.Reference))
+            .OrderBy(c => c.Id)
+            .Select(c => new CallRow(c.Id, c.AtUtc, c.Provider, c.Operation, c.Reference, c.Request, c.HttpStatus, c.Reply, c.DurationMs, c.Outcome, c.IsError))
+            .ToListAsync(ct);
+        var attempts = r.Attempts.OrderBy(a => a.Sequence).Select(a => new AttemptView(
+            a.Sequence, a.Provider, a.UpstreamReference, a.CreatedAtUtc, a.Outcome, a.OutcomeDetail, a.UpstreamTrxId,
+            calls.Where(c => c.Reference == a.UpstreamReference).ToList())).ToList();
+        var contradiction = await db.Set<RechargeContradiction>().AsNoTracking().Where(c => c.RechargeId == id && c.Resolution == null)
+            .Select(c => new ContradictionView(c.Id, c.Provider, c.UpstreamReference, c.BooksSay, c.ProviderSays, c.ProviderSaysDelivered, c.AtUtc))
+            .FirstOrDefaultAsync(ct);
+        return new RechargeDetail(view, r.OutcomeKnown, r.DeadlineUtc, r.NextCheckAtUtc, r.ChecksDone, r.LastCheckAtUtc, r.LastCheckOutcome,
+            r.ResolvedByEmail, r.ResolutionNote, attempts, r.LastError, contradiction);
+    }
+
+    /// <summary>Asks the provider now, whatever the schedule (the review page's "Check status now").</summary>
+    public async Task<CheckOutcome?> CheckNowAsync(Actor admin, long id, CancellationToken ct = default)
+    {
+        if (!await IsActiveAdminAsync(admin, ct))
+        {
+            return null;
+        }
+
+        var outcome = await processor.CheckAsync(id, dueOnly: false, ct);
+        await AuditAsync(admin, id, AuditActions.RechargeChecked, $"Status checked by hand: {outcome}", ct);
+        return outcome;
+    }
+
+    /// <summary>
+    /// An admin settles a recharge in review: successful (commission credited) or failed (hold
+    /// refunded), with a note. The provider is asked first: a final answer is applied as the
+    /// provider gave it; any other answer (pending, unclear, none) lets the admin decide only with
+    /// <paramref name="overrideAnswer"/>. Happens once: a second decision changes nothing.
+    /// </summary>
+    public async Task<ResolveResult> ResolveAsync(Actor admin, long id, bool successful, string? note, bool overrideAnswer = false, CancellationToken ct = default)
+    {
+        note = (note ?? "").Trim();
+        if (note.Length == 0)
+        {
+            return new ResolveResult(false, NoteRequired, "Note");
+        }
+
+        if (note.Length > Recharge.MaxNoteLength)
+        {
+            return new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note");
+        }
+
+        if (!await IsActiveAdminAsync(admin, ct))
+        {
+            return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
+        }
+
+        if (await StatusOfAsync(id, ct) is not { } before)
+        {
+            return new ResolveResult(false, "No such recharge.");
+        }
+
+        if (before != RechargeStatus.NeedsReview)
+        {
+            return new ResolveResult(false, $"It is already {RechargeStatusText.For(before)}: nothing was changed.");
+        }
+
+        // A fresh answer first: the provider's word, not an old page, decides whenever it has one.
+        var fresh = await processor.CheckAsync(id, dueOnly: false, ct);
+        var (status, lastAnswer) = await StatusAndAnswerAsync(id, ct);
+        if (status is RechargeStatus.Succeeded or RechargeStatus.Failed)
+        {
+            var message = $"The provider answered just now: {RechargeStatusText.For(status.Value)}. That was applied{(successful == (status == RechargeStatus.Succeeded) ? "" : ", not your choice")}.";
+            await AuditAsync(admin, id, AuditActions.RechargeChecked, $"Asked before resolving ({fresh}): {message}", ct);
+            return new ResolveResult(true, Message: message);
+        }
+
+        if (!overrideAnswer)
+        {
+            return new ResolveResult(false,
+                $"The provider's answer just now is not final ({lastAnswer ?? "no answer"}). Decide against it only if you confirmed it yourself: tick the override.",
+                "Override", NeedsOverride: true);
+        }
+
+        RechargeChange change;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
+            {
+                return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
+            }
+
+            var r = await RechargeProcessor.LoadAsync(db, id, ct);
+            if (r is null || r.Status != RechargeStatus.NeedsReview)
+            {
+                return new ResolveResult(false, $"It is already {(r is null ? "gone" : RechargeStatusText.For(r.Status))}: nothing was changed.");
+            }
+
+            var now = Now;
+            var recorded = $"{note} [override: the provider said {lastAnswer ?? "nothing"}]";
+            if (successful)
+            {
+                await processor.SucceedAsync(db, r, null, now, ct);
+            }
+            else
+            {
+                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", RechargeWording.ResellerNotes.AdminFailed, now, ct);
+            }
+
+            r.RecordResolution(admin.Email, recorded);
+            db.Add(AuditEntry.Create(now, admin.UserId, admin.Email, AuditActions.RechargeResolved, AuditTargets.Recharge,
+                r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
+                $"{(successful ? "Marked successful" : "Marked failed and refunded")} ({r.Amount} to {MobileNumber.Display(r.Number)}): {recorded}"));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+        }
+
+        notifier.Notify(change);
+        return new ResolveResult(true);
+    }
+
+    /// <summary>
+    /// Settles an open contradiction: <paramref name="correct"/> moves the money the provider's later
+    /// answer calls for (one Adjustment entry on the reseller's wallet, refused beyond its balance);
+    /// otherwise it is dismissed and nothing moves. Audited either way; happens once.
+    /// </summary>
+    public async Task<ResolveResult> ResolveContradictionAsync(Actor admin, long contradictionId, bool correct, string? note, CancellationToken ct = default)
+    {
+        note = (note ?? "").Trim();
+        if (note.Length == 0)
+        {
+            return new ResolveResult(false, NoteRequired, "Note");
+        }
+
+        if (note.Length > Recharge.MaxNoteLength)
+        {
+            return new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note");
+        }
+
+        RechargeChange change;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
+            {
+                return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
+            }
+
+            var c = await db.Set<RechargeContradiction>().SingleOrDefaultAsync(x => x.Id == contradictionId, ct);
+            if (c is null || !c.IsOpen)
+            {
+                return new ResolveResult(false, "This contradiction was already settled: nothing was changed.");
+            }
+
+            var r = await db.Set<Recharge>().AsNoTracking().SingleAsync(x => x.Id == c.RechargeId, ct);
+            var now = Now;
+            var amount = CorrectionOf(r.Amount, r.Commission, c.ProviderSaysDelivered);
+            var audit = AuditEntry.Create(now, admin.UserId, admin.Email,
+                correct ? AuditActions.ContradictionCorrected : AuditActions.ContradictionDismissed, AuditTargets.Recharge,
+                r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
+                $"{(correct ? $"Corrected by {amount}" : "Dismissed")}: books say {RechargeStatusText.For(c.BooksSay)}, {c.Provider} says {c.ProviderSays}. {note}");
+            db.Add(audit);
+            await db.SaveChangesAsync(ct);
+            if (correct && amount.Poisha != 0)
+            {
+                var moved = await wallets.AdjustRechargeAsync(db, r.Id, amount, RechargeWording.CorrectionMemo(r.Reference, c.ProviderSaysDelivered), admin, audit.Id, ct);
+                if (moved.Outcome != WalletOutcome.Applied)
+                {
+                    await tx.RollbackAsync(ct);
+                    return new ResolveResult(false, moved.Outcome == WalletOutcome.InsufficientBalance
+                        ? $"The reseller's wallet holds only {moved.BalanceAfter}; the correction needs {-amount}. Nothing was changed."
+                        : moved.Error ?? "The wallet refused the correction. Nothing was changed.");
+                }
+            }
+
+            c.Resolve(correct ? ContradictionResolution.Corrected : ContradictionResolution.Dismissed, admin.Email, note, now);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+        }
+
+        notifier.Notify(change);
+        return new ResolveResult(true);
+    }
+
+    /// <summary>The signed wallet change that makes a final recharge's money match the provider's later answer.</summary>
+    public static Money CorrectionOf(RechargeView r, bool providerSaysDelivered) => CorrectionOf(r.Amount, r.Commission, providerSaysDelivered);
+
+    private static Money CorrectionOf(Money amount, Money commission, bool providerSaysDelivered) =>
+        providerSaysDelivered ? -(amount - commission) : amount - commission;
+
+    private async Task<bool> IsActiveAdminAsync(Actor admin, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct);
+    }
+
+    private async Task<RechargeStatus?> StatusOfAsync(long id, CancellationToken ct) => (await StatusAndAnswerAsync(id, ct)).Status;
+
+    private async Task<(RechargeStatus? Status, string? LastAnswer)> StatusAndAnswerAsync(long id, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await db.Set<Recharge>().Where(r => r.Id == id).Select(r => new { r.Status, r.LastCheckOutcome }).SingleOrDefaultAsync(ct);
+        return (row?.Status, row?.LastCheckOutcome);
+    }
+
+    private async Task AuditAsync(Actor admin, long id, string action, string details, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var reference = await db.Set<Recharge>().Where(r => r.Id == id).Select(r => r.Reference).SingleOrDefaultAsync(ct);
+        db.Add(AuditEntry.Create(Now, admin.UserId, admin.Email, action, AuditTargets.Recharge, id.ToString(CultureInfo.InvariantCulture), reference, details));
+        await db.SaveChangesAsync(ct);
+    }
+}
