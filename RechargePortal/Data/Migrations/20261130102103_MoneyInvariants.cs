@@ -127,16 +127,11 @@ namespace RechargePortal.Data.Migrations
             // Recharges settled before this version get no late check; those in review are asked again at once.
             migrationBuilder.Sql("UPDATE Recharges SET LateCheckedAtUtc = CompletedAtUtc WHERE CompletedAtUtc IS NOT NULL;");
             migrationBuilder.Sql("UPDATE Recharges SET NextCheckAtUtc = UpdatedAtUtc WHERE Status = 'NeedsReview' AND NextCheckAtUtc IS NULL;");
-
-            // Last, after any table rebuild above (which would drop them): the ledger is append-only in the database too.
-            migrationBuilder.Sql(LedgerTriggers.Create);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(LedgerTriggers.Drop);
-
             migrationBuilder.DropForeignKey(
                 name: "FK_LedgerEntries_Recharges_RechargeId",
                 table: "LedgerEntries");
