@@ -40,13 +40,14 @@ public abstract class AdapterTestBase : IAsyncLifetime
         },
         UpstreamHttp.Direct(http), CallLog, TimeProvider.System, NullLogger<EcareProvider>.Instance);
 
-    protected FlexiProvider Flexi(double timeoutSeconds = 5, int queryRetries = 0, string? refer = null, Dictionary<string, string>? statusMap = null)
+    protected FlexiProvider Flexi(
+        double timeoutSeconds = 5, int queryRetries = 0, string? refer = null, Dictionary<string, string>? statusMap = null, string? baseUrl = null)
     {
         var settings = new ProviderSettings
         {
             Name = "Flexi",
             Kind = ProviderKind.Flexi,
-            BaseUrl = Upstream.BaseUrl + "/",
+            BaseUrl = (baseUrl ?? Upstream.BaseUrl) + "/",
             User = "testuser",
             Key = FlexiKey,
             Refer = refer,

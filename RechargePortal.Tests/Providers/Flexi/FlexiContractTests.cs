@@ -26,6 +26,62 @@ public sealed class FlexiContractTests : AdapterTestBase
         Assert.Equal(expected, Summary(await Flexi().SubmitAsync(Recharge())));
     }
 
+    // A refusal known to mean nothing was recorded, in the wordings deployments use: another provider is safe.
+    public static TheoryData<string> SafeRefusals =>
+    [
+        """{"success":false,"status":2,"message":"Not User"}""",
+        """{"success":false,"status":2,"message":"NOT USER"}""",
+        """{"success":false,"status":2,"message":"Invalid User"}""",
+        """{"success":false,"status":2,"message":"Invalid key"}""",
+        """{"success":false,"status":2,"message":"Invalid API Key!"}""",
+        """{"success":false,"status":2,"message":"Invalid band-key"}""",
+        """{"success":false,"status":2,"message":"Band key not matched"}""",
+        """{"success":false,"status":2,"message":"Invalid refer"}""",
+        """{"success":false,"status":2,"message":"Low Balance"}""",
+        """{"success":false,"status":2,"message":"Insufficient balance, please recharge your account"}""",
+        """{"success":false,"status":2,"message":"Invalid Number"}""",
+        """{"success":false,"status":2,"message":"Invalid mobile number"}""",
+        """{"success":false,"status":2,"message":"Invalid amount"}""",
+        """{"success":false,"status":2,"message":"Invalid operator"}""",
+        """{"success":false,"status":2,"message":"Invalid request"}""",
+        """{"success":false,"status":2,"message":"Missing parameters"}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(SafeRefusals))]
+    public async Task A_refusal_known_to_record_nothing_is_rejected_and_safe_elsewhere(string body)
+    {
+        Upstream.AnswerBody(body, contentType: "application/json");
+
+        Assert.Equal("Rejected safe", Summary(await Flexi().SubmitAsync(Recharge())));
+    }
+
+    // Any other refusal may have been recorded, and a duplicate id in any wording means an earlier send arrived: the status query decides.
+    public static TheoryData<string> RefusalsThatMayHaveBeenRecorded =>
+    [
+        """{"success":false,"status":2,"message":"Recharge Request Failed"}""",
+        """{"success":false,"status":2,"message":"Operator server busy, try again later"}""",
+        """{"success":false,"status":2,"message":"Request not completed"}""",
+        """{"success":false,"status":2}""",
+        """{"success":false,"status":2,"message":""}""",
+        """{"success":false,"status":2,"message":"Id already exists"}""",
+        """{"success":false,"status":2,"message":"This id is already used"}""",
+        """{"success":false,"status":2,"message":"Same id request found"}""",
+        """{"success":false,"status":2,"message":"Request already submitted"}""",
+        """{"success":false,"status":2,"message":"Invalid request: id already exists"}""",
+        """{"success":false,"status":2,"message":"Invalid Number (same id)"}""",
+        """{"success":false,"status":2,"message":"Low balance: this id was already used"}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(RefusalsThatMayHaveBeenRecorded))]
+    public async Task A_refusal_not_known_to_record_nothing_is_unknown(string body)
+    {
+        Upstream.AnswerBody(body, contentType: "application/json");
+
+        Assert.Equal("Unknown", Summary(await Flexi().SubmitAsync(Recharge())));
+    }
+
     [Fact]
     public async Task A_refusal_that_echoes_the_key_comes_back_with_the_key_masked()
     {
@@ -136,6 +192,52 @@ public sealed class FlexiContractTests : AdapterTestBase
         var seen = Assert.Single(Upstream.Requests);
         Assert.Equal("/sendapi/status", seen.Path);
         Assert.Equal("6385f4f65e16e", seen.Form["id"]);
+    }
+
+    // Only a reply in the status reply's own shape (trxid or posotion) is a status: refusals and other replies carry a status too.
+    public static TheoryData<string> RepliesNotInTheStatusShape =>
+    [
+        """{"status":2,"message":"Not User"}""",
+        """{"status":"1","message":"ok"}""",
+        """{"status":"0"}""",
+        """{"success":true,"status":1}""",
+        """{"success":true,"status":1,"message":"Flexiload- Request Submit Successfully"}""",
+        """{"success":true,"status":1,"balance":"102"}""",
+        """{"success":true,"status":"2","message":"Recharge failed"}""",
+        // "Not found" about something other than the id is not a "no such recharge".
+        """{"status":2,"message":"User not found"}""",
+        """{"status":2,"message":"Invalid user id"}""",
+        """{"status":2,"message":"Not found"}""",
+        """{"status":2,"message":"Invalid id or key"}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(RepliesNotInTheStatusShape))]
+    public async Task A_status_reply_without_the_status_shape_is_unknown(string body)
+    {
+        Upstream.AnswerBody(body, contentType: "application/json");
+
+        Assert.Equal("Unknown", Summary(await Flexi().QueryStatusAsync("6385f4f65e16e")));
+    }
+
+    // The vendor documents no not-found reply; a refusal saying the id is unknown (the sandbox's "Invalid id") is one.
+    public static TheoryData<string> RefusalsSayingTheIdIsUnknown =>
+    [
+        """{"success":false,"status":2,"message":"Invalid id"}""",
+        """{"success":false,"status":2,"message":"INVALID ID!"}""",
+        """{"success":false,"status":2,"message":"Id not found"}""",
+        """{"success":false,"status":2,"message":"Transaction ID not found"}""",
+        """{"success":false,"status":2,"message":"No such id"}""",
+        """{"status":2,"message":"Recharge id not found"}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(RefusalsSayingTheIdIsUnknown))]
+    public async Task A_refusal_saying_the_id_is_unknown_is_not_found(string body)
+    {
+        Upstream.AnswerBody(body, contentType: "application/json");
+
+        Assert.Equal("NotFound", Summary(await Flexi().QueryStatusAsync("6385f4f65e16e")));
     }
 
     [Fact]

@@ -56,13 +56,13 @@ public sealed class SandboxEndToEndTests
     {
         var reference = $"RP{Guid.NewGuid():N}"[..18];
 
-        // Flexi's only documented refusal is "Not User" (credentials): safe elsewhere, unlike ECARE's plain FAILED.
+        // The sandbox refuses in a wording known to record nothing ("Invalid Number"): safe elsewhere, unlike ECARE's plain FAILED.
         var expected = submit == "Rejected" ? "Rejected safe" : submit;
         Assert.Equal(expected, Word(await flexi.SubmitAsync(new RechargeRequest(MobileOperator.Robi, NumberType.Prepaid, number, 5000, reference))));
-        // Flexi has no "not found": the sandbox answers its refusal, which the adapter reads as unknown.
-        Assert.Equal(before == "NotFound" ? "Unknown" : before, Word(await flexi.QueryStatusAsync(reference)));
+        // An id it never recorded is refused as "Invalid id", which the adapter reads as not found.
+        Assert.Equal(before, Word(await flexi.QueryStatusAsync(reference)));
         time.Advance(SandboxUpstream.ProcessingTime);
-        Assert.Equal(after == "NotFound" ? "Unknown" : after, Word(await flexi.QueryStatusAsync(reference)));
+        Assert.Equal(after, Word(await flexi.QueryStatusAsync(reference)));
     }
 
     [Fact]

@@ -110,28 +110,45 @@ public sealed class FlexiProvider(
 
         var success = r.Get("success")?.ToLowerInvariant();
         var status = r.Get("status");
+        var message = r.Get("message");
         return (success, status) switch
         {
             ("true", "1") => new SubmitResult.Accepted(r.Get("trxid")),
             // Our ids are unique: a duplicate means an earlier send arrived, so another provider is not safe; the status query decides.
-            ("false", _) when r.Get("message")?.Contains("duplicate", StringComparison.OrdinalIgnoreCase) == true =>
-                new SubmitResult.Unknown("Flexi reports a duplicate id; the status query decides"),
-            ("false", _) => new SubmitResult.Rejected(r.Get("message") ?? "refused by Flexi", TriedElsewhereIsSafe: true),
-            _ => new SubmitResult.Unknown($"unexpected reply: success={success}, status={status}, message={r.Get("message")}"),
+            ("false", _) when FlexiMessages.MeansDuplicateId(message) =>
+                new SubmitResult.Unknown($"Flexi reports a duplicate id ({message}); the status query decides"),
+            // Safe elsewhere only when the wording is known to mean nothing was recorded. Flexi has no refusal known to be final
+            // yet unsafe elsewhere, so every other refusal may have been recorded: unknown, the status query decides.
+            ("false", _) when FlexiMessages.MeansNothingRecorded(message) => new SubmitResult.Rejected(message!, TriedElsewhereIsSafe: true),
+            ("false", _) => new SubmitResult.Unknown($"Flexi refused in words of no known meaning ({message ?? "no message"}); the status query decides"),
+            _ => new SubmitResult.Unknown($"unexpected reply: success={success}, status={status}, message={message}"),
         };
     }
 
     internal StatusResult InterpretStatus(UpstreamReply reply)
     {
-        if (LenientReply.Parse(reply.Body) is not { } r || r.Get("status") is not { } status)
+        if (LenientReply.Parse(reply.Body) is not { } r)
         {
             return new StatusResult.Unknown($"unreadable reply ({LenientReply.Snippet(reply.Body)})");
         }
 
-        // A refusal ({"success":false,"status":2,"message":"Not User"}) carries a status too; it says nothing about the recharge.
+        // A status only in the status reply's own shape (trxid or posotion); otherwise only a refusal saying the id is unknown answers (NotFound).
+        if (!r.ContainsKey("trxid") && !r.ContainsKey("posotion"))
+        {
+            return r.Get("success")?.ToLowerInvariant() != "true" && FlexiMessages.MeansNoSuchId(r.Get("message"))
+                ? new StatusResult.NotFound()
+                : new StatusResult.Unknown($"not a status reply: success={r.Get("success")}, status={r.Get("status")}, message={r.Get("message")}");
+        }
+
+        // A refusal carrying status fields contradicts itself: it says nothing sure about the recharge.
         if (r.Get("success")?.ToLowerInvariant() == "false")
         {
             return new StatusResult.Unknown($"Flexi refused the query: {r.Get("message") ?? "no message"}");
+        }
+
+        if (r.Get("status") is not { } status)
+        {
+            return new StatusResult.Unknown($"a status reply without a status ({LenientReply.Snippet(reply.Body)})");
         }
 
         var meaning = Settings.StatusMap.TryGetValue(status, out var configured)

@@ -172,10 +172,15 @@ public sealed class SandboxHandler(SandboxUpstream sandbox) : HttpMessageHandler
                     var id = form.GetValueOrDefault("id") ?? "";
                     var number = form.GetValueOrDefault("number") ?? "";
                     var outcome = SandboxUpstream.OutcomeFor(number);
-                    if (outcome == SandboxOutcome.RejectedAtSubmit || id.Length == 0
-                        || !long.TryParse(form.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var taka))
+                    // Refusals in wordings the adapter knows to mean nothing was recorded (FlexiMessages): any other would read as unknown.
+                    if (id.Length == 0 || !long.TryParse(form.GetValueOrDefault("amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var taka))
                     {
-                        return FlexiJson("""{"success":false,"status":2,"message":"Recharge Request Failed"}""");
+                        return FlexiJson("""{"success":false,"status":2,"message":"Invalid request"}""");
+                    }
+
+                    if (outcome == SandboxOutcome.RejectedAtSubmit)
+                    {
+                        return FlexiJson("""{"success":false,"status":2,"message":"Invalid Number"}""");
                     }
 
                     var recharge = new SandboxUpstream.Recharge(number, taka * 100, outcome, sandbox.Now, "", account.NextTrxId("FX"));
