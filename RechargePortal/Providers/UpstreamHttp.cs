@@ -46,7 +46,7 @@ public static class SingleSendHandler
             {
                 if (Interlocked.Increment(ref connections) > 1)
                 {
-                    throw new IOException("a submission opens one connection only; it is never sent again");
+                    throw new IOException("the connection closed before any reply; a submission is never sent again on another");
                 }
 
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
