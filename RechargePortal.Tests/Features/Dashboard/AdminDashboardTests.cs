@@ -1,7 +1,9 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Dashboard.Pages;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 using RechargePortal.Tests.Features.Reports;
 using static RechargePortal.Tests.TestSupport.ReportData;
@@ -57,5 +59,35 @@ public sealed class AdminDashboardTests(ReportsAppFixture fixture) : IClassFixtu
         page.WaitForAssertion(() => Assert.Equal("2", Text(page, "tile-processing-value")), Wait);
         Assert.Equal("৳1,010.00", Text(page, "tile-volume-value"));
         Assert.Equal("6 recharges placed", Text(page, "tile-volume-detail"));
+    }
+
+    [Fact]
+    public async Task A_ledger_audit_that_finds_a_wallet_off_its_entries_is_shown_above_the_figures()
+    {
+        var a = await fixture.ResellerAsync();
+        var audit = fixture.App.Services.GetRequiredService<LedgerAuditService>();
+        await using (var db = await fixture.App.DbAsync())
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Wallets SET BalancePoisha = BalancePoisha + 1 WHERE Id = {a.WalletId}");
+        }
+
+        try
+        {
+            await audit.RunAsync();
+
+            var page = ctx.Render<AdminDashboard>();
+
+            page.WaitForAssertion(() => Assert.Contains($"wallet {a.WalletId}", Text(page, "ledger-audit-alert")), Wait);
+            Assert.Contains("Money may be miscounted", Text(page, "ledger-audit-alert"));
+        }
+        finally
+        {
+            await using (var db = await fixture.App.DbAsync())
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Wallets SET BalancePoisha = BalancePoisha - 1 WHERE Id = {a.WalletId}");
+            }
+
+            Assert.True((await audit.RunAsync()).Clean);
+        }
     }
 }
