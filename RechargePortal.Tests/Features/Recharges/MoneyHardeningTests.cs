@@ -292,7 +292,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
     public async Task A_recharge_in_review_is_asked_again_every_15_minutes_and_a_late_success_settles_it()
     {
         var id = await h.PlaceAsync();
-        await SweepUntilAsync(TimeSpan.FromMinutes(31));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(31));
         Assert.Equal(RechargeStatus.NeedsReview, (await h.LoadAsync(id)).Status);
 
         h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
@@ -309,7 +309,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
     public async Task Marking_failed_asks_the_provider_first_and_its_success_is_applied_instead_of_a_refund()
     {
         var id = await h.PlaceAsync();
-        await SweepUntilAsync(TimeSpan.FromMinutes(31));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(31));
         Assert.Equal(RechargeStatus.NeedsReview, (await h.LoadAsync(id)).Status);
         h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
 
@@ -487,14 +487,5 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         using var db = h.App.Services.GetRequiredService<IDbContextFactory<RechargePortal.Data.PortalDbContext>>().CreateDbContext();
         var references = db.Set<RechargeAttempt>().Where(a => a.RechargeId == rechargeId).Select(a => a.UpstreamReference).ToList();
         return h.Ecare.Requests.Count(r => r.Query.GetValueOrDefault("service") == "MRCSTATUS" && references.Contains(r.Query.GetValueOrDefault("refid") ?? ""));
-    }
-
-    /// <summary>Runs the sweeper every 30 s of fake time until <paramref name="sinceStart"/> after the harness's start.</summary>
-    private async Task SweepUntilAsync(TimeSpan sinceStart)
-    {
-        while (h.Time.GetUtcNow() < PipelineHarness.Start + sinceStart)
-        {
-            await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(30));
-        }
     }
 }

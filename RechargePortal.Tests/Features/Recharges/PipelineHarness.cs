@@ -147,6 +147,15 @@ public sealed class PipelineHarness : IAsyncDisposable
         return await Processor.SweepAsync();
     }
 
+    /// <summary>Runs the sweeper every 30 s of fake time until <paramref name="sinceStart"/> after the harness's start.</summary>
+    public async Task SweepUntilAsync(TimeSpan sinceStart)
+    {
+        while (Time.GetUtcNow() < Start + sinceStart)
+        {
+            await AdvanceAndSweepAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>The fake clock's start plus some seconds, as stored (UTC).</summary>
     public static DateTime At(int seconds) => Start.UtcDateTime.AddSeconds(seconds);
 

@@ -234,10 +234,10 @@ public sealed class PipelineTests : IAsyncLifetime
         h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareInvalidRef);
         var id = await h.PlaceAsync();
 
-        await SweepUntilAsync(TimeSpan.FromMinutes(29));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(29));
         Assert.Equal(RechargeStatus.Processing, (await h.LoadAsync(id)).Status);
 
-        await SweepUntilAsync(TimeSpan.FromMinutes(36));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(36));
         var review = await h.LoadAsync(id);
         Assert.Equal(RechargeStatus.NeedsReview, review.Status);
         Assert.Equal(review.LastCheckAtUtc + RechargeProcessor.ReviewRecheck, review.NextCheckAtUtc);
@@ -251,20 +251,20 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         var id = await h.PlaceAsync();
 
-        await SweepUntilAsync(TimeSpan.FromMinutes(29));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(29));
         var before = await h.LoadAsync(id);
         Assert.Equal(RechargeStatus.Processing, before.Status);
         // Backoff: 5, 10, 20, 30, 60, 120 s, then every 5 minutes — not a check every sweep.
         Assert.InRange(before.ChecksDone, 8, 12);
 
-        await SweepUntilAsync(TimeSpan.FromMinutes(36));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(36));
         var review = await h.LoadAsync(id);
         Assert.Equal(RechargeStatus.NeedsReview, review.Status);
         Assert.Contains("deadline", review.StatusReason);
         Assert.Equal(Money.FromTaka(900), await h.BalanceAsync());
 
         // In review nothing runs by itself, until the provider gives a final answer to a check.
-        await SweepUntilAsync(TimeSpan.FromMinutes(60));
+        await h.SweepUntilAsync(TimeSpan.FromMinutes(60));
         Assert.Equal(RechargeStatus.NeedsReview, (await h.LoadAsync(id)).Status);
         h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
         Assert.Equal(CheckOutcome.Succeeded, await h.Processor.CheckAsync(id, dueOnly: false));
@@ -399,14 +399,5 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
         Assert.Equal(0, h.SubmissionsSeenBy(h.Ecare) + h.SubmissionsSeenBy(h.Flexi));
         await h.AssertConsistentAsync();
-    }
-
-    /// <summary>Runs the sweeper every 30 s of fake time until <paramref name="sinceStart"/> after the harness's start.</summary>
-    private async Task SweepUntilAsync(TimeSpan sinceStart)
-    {
-        while (h.Time.GetUtcNow() < PipelineHarness.Start + sinceStart)
-        {
-            await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(30));
-        }
     }
 }

@@ -127,14 +127,9 @@ public sealed class ReviewQueueService(
     public async Task<ResolveResult> ResolveAsync(Actor admin, long id, bool successful, string? note, bool overrideAnswer = false, CancellationToken ct = default)
     {
         note = (note ?? "").Trim();
-        if (note.Length == 0)
+        if (NoteError(note) is { } noteError)
         {
-            return new ResolveResult(false, NoteRequired, "Note");
-        }
-
-        if (note.Length > Recharge.MaxNoteLength)
-        {
-            return new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note");
+            return noteError;
         }
 
         if (!await IsActiveAdminAsync(admin, ct))
@@ -216,14 +211,9 @@ public sealed class ReviewQueueService(
     public async Task<ResolveResult> ResolveContradictionAsync(Actor admin, long contradictionId, bool correct, string? note, CancellationToken ct = default)
     {
         note = (note ?? "").Trim();
-        if (note.Length == 0)
+        if (NoteError(note) is { } noteError)
         {
-            return new ResolveResult(false, NoteRequired, "Note");
-        }
-
-        if (note.Length > Recharge.MaxNoteLength)
-        {
-            return new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note");
+            return noteError;
         }
 
         RechargeChange change;
@@ -277,6 +267,12 @@ public sealed class ReviewQueueService(
 
     private static Money CorrectionOf(Money amount, Money commission, bool providerSaysDelivered) =>
         providerSaysDelivered ? -(amount - commission) : amount - commission;
+
+    /// <summary>Every decision carries a note a later reader can act on.</summary>
+    private static ResolveResult? NoteError(string note) =>
+        note.Length == 0 ? new ResolveResult(false, NoteRequired, "Note")
+        : note.Length > Recharge.MaxNoteLength ? new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note")
+        : null;
 
     private async Task<bool> IsActiveAdminAsync(Actor admin, CancellationToken ct)
     {
