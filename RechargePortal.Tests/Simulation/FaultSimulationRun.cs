@@ -79,7 +79,7 @@ internal sealed class FaultSimulationRun
             report = SimulationReport.Crashed(e);
         }
 
-        var keepDatabase = report.Failed;
+        var keepDatabase = report.Failed && Environment.GetEnvironmentVariable("SIMULATION_KEEP_DB") == "1";
         try
         {
             await run.world.DisposeAsync();
