@@ -155,6 +155,9 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
 
     public VendorKind Kind { get; } = kind;
 
+    /// <summary>The message of this vendor's wrong-shaped status reply: a refund whose reason quotes it was caused by it.</summary>
+    public string WrongShapeMessage => Kind == VendorKind.Ecare ? "Login Failed, Invalid Credential" : "Not User";
+
     public string Name { get; } = name;
 
     public UnknownIdStyle UnknownIdStyle { get; } = Dice.Pick(
@@ -462,8 +465,8 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
                 return ServerError();
             case StatusFault.WrongShape:
                 return Reply(Kind == VendorKind.Ecare
-                    ? """{"STATUS":"FAILED","MESSAGE":"Login Failed, Invalid Credential"}"""
-                    : """{"status":2,"message":"Not User"}""");
+                    ? $$"""{"STATUS":"FAILED","MESSAGE":"{{WrongShapeMessage}}"}"""
+                    : $$"""{"status":2,"message":"{{WrongShapeMessage}}"}""");
             case StatusFault.Drop:
                 throw Drop();
             case StatusFault.Hang:

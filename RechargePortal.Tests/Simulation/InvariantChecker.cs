@@ -253,13 +253,15 @@ internal static class InvariantChecker
         return report;
 
         // The vendor itself gave the final answer the portal settled on — readable, and contrary to
-        // its final truth — by the time the portal settled it, and no wrong-shaped reply came at that moment.
+        // its final truth — by the time the portal settled it; and the portal's reason does not quote
+        // a wrong-shaped reply (an error read as a failure is the portal's fault, not a lie).
         bool ToldBefore(Recharge r, Reported answer)
         {
             var at = r.CompletedAtUtc ?? DateTime.MaxValue;
-            var all = r.Attempts.SelectMany(a => world.VendorNamed(a.Provider).RepliesOf(a.UpstreamReference)).ToList();
-            return all.Any(x => x.IsReadableFinal && x.Reported == answer && x.AtUtc <= at)
-                && !all.Any(x => x.AtUtc == at && x.Fault == StatusFault.WrongShape);
+            var misread = world.Vendors.Any(v => r.StatusReason?.Contains(v.WrongShapeMessage, StringComparison.Ordinal) == true);
+            return !misread && r.Attempts
+                .SelectMany(a => world.VendorNamed(a.Provider).RepliesOf(a.UpstreamReference))
+                .Any(x => x.IsReadableFinal && x.Reported == answer && x.AtUtc <= at);
         }
 
         async Task Classify(string invariant, Recharge r, bool lied, bool hasty, string what)
