@@ -342,6 +342,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
     private async Task<HttpResponseMessage> SubmitAsync(Dictionary<string, string> fields, HostLife host)
     {
         var reference = fields.GetValueOrDefault(Kind == VendorKind.Ecare ? "refid" : "id") ?? "";
+        var operatorCode = fields.GetValueOrDefault("operator") ?? "";
         var number = fields.GetValueOrDefault("number") ?? "";
         var amount = fields.GetValueOrDefault("amount") ?? "";
         if (reference.Length == 0 || number.Length != 11 || !long.TryParse(amount, NumberStyles.None, CultureInfo.InvariantCulture, out _))
@@ -377,7 +378,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
             case SubmitFault.Slow:
                 await Task.Yield();
                 Record(reference, number, amount, now);
-                return Reply(AcceptedJson(reference, number, amount));
+                return Reply(AcceptedJson(reference, operatorCode, number, amount));
             case SubmitFault.DropAfterCommit:
                 Record(reference, number, amount, now);
                 throw Drop();
@@ -390,9 +391,9 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
                 return ServerError();
             case SubmitFault.GarbageAfterCommit:
                 Record(reference, number, amount, now);
-                return Garbage(reference, "submit", AcceptedJson(reference, number, amount), allowRedirect: true);
+                return Garbage(reference, "submit", AcceptedJson(reference, operatorCode, number, amount), allowRedirect: true);
             case SubmitFault.GarbageBeforeCommit:
-                return Garbage(reference, "submit", AcceptedJson(reference, number, amount), allowRedirect: true);
+                return Garbage(reference, "submit", AcceptedJson(reference, operatorCode, number, amount), allowRedirect: true);
             case SubmitFault.HangAfterCommit:
                 Record(reference, number, amount, now);
                 throw Timeout();
@@ -421,7 +422,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
             case SubmitFault.AcceptedThenPortalDies:
                 Record(reference, number, amount, now);
                 host.DieAfterStatements(Dice.Between(1, 8, Seed, Name, reference, "dies"));
-                return Reply(AcceptedJson(reference, number, amount));
+                return Reply(AcceptedJson(reference, operatorCode, number, amount));
             case SubmitFault.RefusedThenPortalDies:
                 host.DieAfterStatements(Dice.Between(1, 8, Seed, Name, reference, "dies"));
                 return Reply(Kind == VendorKind.Ecare
@@ -441,7 +442,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
                 return await never.Task;
             default:
                 Record(reference, number, amount, now);
-                return Reply(AcceptedJson(reference, number, amount));
+                return Reply(AcceptedJson(reference, operatorCode, number, amount));
         }
     }
 
@@ -542,8 +543,8 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
             $"{(record.Delivers ? "delivers" : "fails")}{(flip == Flip.None ? "" : $", flip {flip} for {record.FlipLasts.TotalMinutes:0} min")})");
     }
 
-    private string AcceptedJson(string reference, string number, string amount) => Kind == VendorKind.Ecare
-        ? $$"""{"STATUS":"OK","RECHARGE_STATUS":"RECEIVED","OPERATOR":"7","NUMBER":"{{number}}","AMOUNT":"{{amount}}","TRXID":"E{{reference}}","MESSAGE":"Your Mobile Recharge Request Received."}"""
+    private string AcceptedJson(string reference, string operatorCode, string number, string amount) => Kind == VendorKind.Ecare
+        ? $$"""{"STATUS":"OK","RECHARGE_STATUS":"RECEIVED","OPERATOR":"{{operatorCode}}","NUMBER":"{{number}}","AMOUNT":"{{amount}}","TRXID":"E{{reference}}","MESSAGE":"Your Mobile Recharge Request Received."}"""
         : """{"success":true,"status":1,"message":"Flexiload- Request Submit Successfully"}""";
 
     private HttpResponseMessage Duplicate() => Reply(Kind == VendorKind.Ecare

@@ -44,6 +44,7 @@ internal sealed class FaultSimulationRun
     private readonly Dictionary<string, int> refusals = [];
     private readonly Stopwatch phaseClock = Stopwatch.StartNew();
     private readonly List<string> phases = [];
+    private readonly Dictionary<string, double> spent = [];
     private int placedCount;
     private int kills;
     private int statementDeaths;
@@ -157,7 +158,7 @@ internal sealed class FaultSimulationRun
                 await PlaceAsync(placedCount++);
             }
 
-            Prof("place", t0);
+            Spent("place", t0);
             t0 = Stopwatch.GetTimestamp();
 
             if (kills < options.MaxKills && rng.NextDouble() < (double)options.MaxKills / expectedWaves)
@@ -172,19 +173,18 @@ internal sealed class FaultSimulationRun
                 await Task.WhenAny(Host.Processor.WhenDispatchedAsync(), Host.Life.Died);
             }
 
-            Prof("kill/wait", t0);
+            Spent("kill/wait", t0);
             t0 = Stopwatch.GetTimestamp();
             world.Clock.Advance(TimeSpan.FromSeconds(rng.Next(5, 61)));
             await RandomStepAsync();
-            Prof("step", t0);
+            Spent("step", t0);
         }
 
-        phases.Add(string.Join(" ", prof.Select(kv => $"[{kv.Key} {kv.Value:0.0}s]")));
+        phases.Add(string.Join(" ", spent.Select(kv => $"[{kv.Key} {kv.Value:0.0}s]")));
     }
 
-    private readonly Dictionary<string, double> prof = [];
-
-    private void Prof(string what, long since) => prof[what] = prof.GetValueOrDefault(what) + Stopwatch.GetElapsedTime(since).TotalSeconds;
+    /// <summary>Adds the wall-clock time since <paramref name="since"/> to a part of the waves (printed with the phases).</summary>
+    private void Spent(string what, long since) => spent[what] = spent.GetValueOrDefault(what) + Stopwatch.GetElapsedTime(since).TotalSeconds;
 
     /// <summary>One of: a sweep, sweeps at once, a sweep racing status checks, admins racing checks on the review queue.</summary>
     private async Task RandomStepAsync()
