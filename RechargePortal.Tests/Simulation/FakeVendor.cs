@@ -146,6 +146,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
     private readonly ConcurrentDictionary<string, VendorRecord> records = new();
     private readonly ConcurrentDictionary<string, int> submitArrivals = new();
     private readonly ConcurrentDictionary<string, int> statusCalls = new();
+    private readonly ConcurrentDictionary<string, string> keys = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> events = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<StatusReply>> replies = new();
     private readonly ConcurrentQueue<string> protocolErrors = new();
@@ -350,6 +351,9 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
             protocolErrors.Enqueue($"{Name} got a recharge it cannot read: ref '{reference}', number '{number}', amount '{amount}'");
         }
 
+        // The dice key: the order itself (number and amount are random per recharge), not the reference,
+        // whose leading timestamp depends on when a background dispatch happened to run.
+        keys.TryAdd(reference, $"{operatorCode}/{number}/{amount}");
         var arrivals = submitArrivals.AddOrUpdate(reference, 1, (_, n) => n + 1);
         if (arrivals > 1)
         {
@@ -359,7 +363,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
         }
 
         var now = Now;
-        var fault = Settled(now) ? SubmitFault.None : Dice.Pick(options.SubmitFaults, Dice.Unit(Seed, Name, reference, "submit"));
+        var fault = Settled(now) ? SubmitFault.None : Dice.Pick(options.SubmitFaults, Dice.Unit(Seed, Name, KeyOf(reference), "submit"));
         if (fault is SubmitFault.CrashAfterCommit or SubmitFault.CrashBeforeCommit or SubmitFault.AcceptedThenPortalDies or SubmitFault.RefusedThenPortalDies
             && !crashes.TryTake())
         {
@@ -400,7 +404,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
             case SubmitFault.HangBeforeCommit:
                 throw Timeout();
             case SubmitFault.HangArrivesLate:
-                var late = TimeSpan.FromSeconds(Dice.Between(10, 200, Seed, Name, reference, "late"));
+                var late = TimeSpan.FromSeconds(Dice.Between(10, 200, Seed, Name, KeyOf(reference), "late"));
                 Record(reference, number, amount, now + late);
                 Log(reference, $"arrives {late.TotalSeconds:0} s late");
                 throw Timeout();
@@ -421,10 +425,10 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
                     : """{"success":false,"status":2,"message":"Invalid number"}""");
             case SubmitFault.AcceptedThenPortalDies:
                 Record(reference, number, amount, now);
-                host.DieAfterStatements(Dice.Between(1, 8, Seed, Name, reference, "dies"));
+                host.DieAfterStatements(Dice.Between(1, 8, Seed, Name, KeyOf(reference), "dies"));
                 return Reply(AcceptedJson(reference, operatorCode, number, amount));
             case SubmitFault.RefusedThenPortalDies:
-                host.DieAfterStatements(Dice.Between(1, 8, Seed, Name, reference, "dies"));
+                host.DieAfterStatements(Dice.Between(1, 8, Seed, Name, KeyOf(reference), "dies"));
                 return Reply(Kind == VendorKind.Ecare
                     ? """{"STATUS":"FAILED","RECHARGE_STATUS":"LOWBALANCE","MESSAGE":"Insufficient Wallet Balance"}"""
                     : """{"success":false,"status":2,"message":"Insufficient balance"}""");
@@ -451,7 +455,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
         var reference = fields.GetValueOrDefault(Kind == VendorKind.Ecare ? "refid" : "id") ?? "";
         var call = statusCalls.AddOrUpdate(reference, 1, (_, n) => n + 1);
         var now = Now;
-        var fault = Settled(now) ? StatusFault.None : Dice.Pick(options.StatusFaults, Dice.Unit(Seed, Name, reference, "status", call));
+        var fault = Settled(now) ? StatusFault.None : Dice.Pick(options.StatusFaults, Dice.Unit(Seed, Name, KeyOf(reference), "status", call));
         var reported = ReportedAt(reference, now);
         Log(reference, $"status #{call}: {reported}{(fault == StatusFault.None ? "" : $", {fault}")} (truth {TruthAt(reference, now)})");
         replies.GetOrAdd(reference, _ => new ConcurrentQueue<StatusReply>()).Enqueue(new StatusReply(now, reported, fault));
@@ -512,13 +516,13 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
 
     private void Record(string reference, string number, string amount, DateTime arrivesAt)
     {
-        var u = Dice.Unit(Seed, Name, reference, "fate");
-        var longRun = Dice.Unit(Seed, Name, reference, "long") < options.LongProcessingRate;
+        var u = Dice.Unit(Seed, Name, KeyOf(reference), "fate");
+        var longRun = Dice.Unit(Seed, Name, KeyOf(reference), "long") < options.LongProcessingRate;
         var processing = longRun
-            ? TimeSpan.FromMinutes(Dice.Between(12, 40, Seed, Name, reference, "processing"))
-            : TimeSpan.FromSeconds(Dice.Between(2, 150, Seed, Name, reference, "processing"));
+            ? TimeSpan.FromMinutes(Dice.Between(12, 40, Seed, Name, KeyOf(reference), "processing"))
+            : TimeSpan.FromSeconds(Dice.Between(2, 150, Seed, Name, KeyOf(reference), "processing"));
         var delivers = u < options.DeliveryRate;
-        var flipDice = Dice.Unit(Seed, Name, reference, "flip");
+        var flipDice = Dice.Unit(Seed, Name, KeyOf(reference), "flip");
         var flip = flipDice < options.FalseFailureRate && delivers ? Flip.FalseFailure
             : flipDice > 1 - options.ReversalRate ? Flip.Reversal
             : Flip.None;
@@ -531,7 +535,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
             ProcessingTime = processing,
             Delivers = delivers || flip == Flip.Reversal,
             Flip = flip,
-            FlipLasts = flip == Flip.None ? TimeSpan.Zero : TimeSpan.FromMinutes(Dice.Between(1, 25, Seed, Name, reference, "flip-lasts")),
+            FlipLasts = flip == Flip.None ? TimeSpan.Zero : TimeSpan.FromMinutes(Dice.Between(1, 25, Seed, Name, KeyOf(reference), "flip-lasts")),
             TrxId = $"{(Kind == VendorKind.Ecare ? "R" : "FX")}{Interlocked.Increment(ref trxCounter):D6}",
         };
         if (!records.TryAdd(reference, record))
@@ -554,7 +558,7 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
     /// <summary>What a PHP host sends when things go wrong: an HTML error page, a warning before the JSON, nothing, a redirect.</summary>
     private HttpResponseMessage Garbage(string reference, string what, string json, bool allowRedirect)
     {
-        var variant = Dice.Between(0, allowRedirect ? 4 : 3, Seed, Name, reference, what, "garbage");
+        var variant = Dice.Between(0, allowRedirect ? 4 : 3, Seed, Name, KeyOf(reference), what, "garbage");
         switch (variant)
         {
             case 0:
@@ -587,6 +591,9 @@ internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions
     /// <summary>What the client's timeout throws; no real time passes.</summary>
     private TaskCanceledException Timeout() =>
         new($"The request was canceled due to the configured timeout ({Name}).", new TimeoutException("The operation was canceled."));
+
+    /// <summary>What a reference's faults and fate are drawn from: its order's key once submitted, else the reference.</summary>
+    private string KeyOf(string reference) => keys.GetValueOrDefault(reference, reference);
 
     private void Log(string reference, string text) =>
         events.GetOrAdd(reference, _ => new ConcurrentQueue<string>()).Enqueue($"{Offset(Now)} {Name} {text}");

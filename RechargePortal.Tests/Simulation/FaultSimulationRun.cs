@@ -36,7 +36,12 @@ internal sealed class FaultSimulationRun
 
     private readonly SimulationOptions options;
     private readonly SimWorld world;
+    /// <summary>The schedule: set-up, orders, wave sizes, kills, the clock, which step runs. Never touched by what a race decided.</summary>
     private readonly Random rng;
+    /// <summary>What races pick from what the database holds at that moment (recharges in flight, in review) and what admins do.</summary>
+    private readonly Random races;
+    /// <summary>When a host dies at a statement.</summary>
+    private readonly Random deaths;
     private readonly List<Actor> resellers = [];
     private readonly ConcurrentBag<Task> background = [];
     private readonly ConcurrentDictionary<long, AdminDecision> decisions = new();
@@ -54,6 +59,9 @@ internal sealed class FaultSimulationRun
         this.options = options;
         world = new SimWorld(options);
         rng = new Random(options.Seed);
+        // Not HashCode.Combine: it is randomised per process, and a replay must draw the same numbers.
+        races = new Random(unchecked((options.Seed * 7919) + 1));
+        deaths = new Random(unchecked((options.Seed * 104729) + 2));
     }
 
     public static async Task<SimulationResult> RunAsync(SimulationOptions options)
@@ -228,10 +236,10 @@ internal sealed class FaultSimulationRun
     /// <summary>Maybe schedules the current host's death at a random statement of its work to come.</summary>
     private void ArmStatementDeath()
     {
-        if (statementDeaths < options.MaxStatementDeaths && rng.NextDouble() < 0.5)
+        if (statementDeaths < options.MaxStatementDeaths && deaths.NextDouble() < 0.5)
         {
             statementDeaths++;
-            Host.Life.DieAfterStatements(rng.Next(50, 4000));
+            Host.Life.DieAfterStatements(deaths.Next(50, 4000));
         }
     }
 
@@ -295,19 +303,19 @@ internal sealed class FaultSimulationRun
     private async Task ConcurrentSweepsAsync()
     {
         var host = Host;
-        await Task.WhenAll(Enumerable.Range(0, rng.Next(2, 4)).Select(_ => SweepAsync(host)));
+        await Task.WhenAll(Enumerable.Range(0, races.Next(2, 4)).Select(_ => SweepAsync(host)));
     }
 
     private async Task SweepRacingChecksAsync()
     {
         var host = Host;
         var inFlight = await IdsAsync(host, RechargeStatus.Processing, RechargeStatus.NeedsReview);
-        var picked = Sample(inFlight, rng.Next(1, 7));
+        var picked = Sample(inFlight, races.Next(1, 7));
         var tasks = new List<Task> { SweepAsync(host) };
         foreach (var id in picked)
         {
             tasks.Add(CheckAsync(host, id));
-            if (rng.NextDouble() < 0.2)
+            if (races.NextDouble() < 0.2)
             {
                 tasks.Add(CheckAsync(host, id));
             }
@@ -330,13 +338,13 @@ internal sealed class FaultSimulationRun
             return;
         }
 
-        var picked = await LoadAsync(host, Sample(inReview, rng.Next(1, 5)));
+        var picked = await LoadAsync(host, Sample(inReview, races.Next(1, 5)));
         var tasks = new List<Task> { SweepAsync(host) };
         foreach (var r in picked)
         {
-            var stale = stalenessAllowed && rng.NextDouble() < options.StaleAdminRate;
-            var staleness = TimeSpan.FromMinutes(rng.Next(1, 41));
-            var racingCheck = rng.NextDouble() < 0.7;
+            var stale = stalenessAllowed && races.NextDouble() < options.StaleAdminRate;
+            var staleness = TimeSpan.FromMinutes(races.Next(1, 41));
+            var racingCheck = races.NextDouble() < 0.7;
             if (Decide(r, stale, staleness) is { } decision)
             {
                 tasks.Add(ResolveAsync(host, r.Id, decision));
@@ -440,7 +448,7 @@ internal sealed class FaultSimulationRun
 
         foreach (var r in await LoadAsync(Host, await IdsAsync(Host, RechargeStatus.NeedsReview)))
         {
-            if (rng.NextDouble() < 0.5)
+            if (races.NextDouble() < 0.5)
             {
                 await CheckAsync(Host, r.Id);
             }
@@ -494,7 +502,7 @@ internal sealed class FaultSimulationRun
         }) ?? [];
 
     private List<long> Sample(IReadOnlyList<long> ids, int count) =>
-        ids.Count <= count ? [.. ids] : Enumerable.Range(0, count).Select(_ => ids[rng.Next(ids.Count)]).Distinct().ToList();
+        ids.Count <= count ? [.. ids] : Enumerable.Range(0, count).Select(_ => ids[races.Next(ids.Count)]).Distinct().ToList();
 
     private static void Require(bool ok, string what)
     {
