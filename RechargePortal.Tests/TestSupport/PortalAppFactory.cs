@@ -29,16 +29,22 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> overrides;
     private readonly bool deleteDatabase;
     private readonly TimeProvider? time;
+    private readonly Action<IServiceCollection>? configureServices;
 
     public PortalAppFactory()
         : this(null, new Dictionary<string, string?>())
     {
     }
 
-    /// <summary>A host on a given database file (kept on dispose) with some settings changed.</summary>
-    internal PortalAppFactory(string? databasePath, IReadOnlyDictionary<string, string?> overrides, TimeProvider? time = null)
+    /// <summary>
+    /// A host on a given database file (kept on dispose) with some settings changed, and optionally
+    /// test services put in place of the app's (applied last, after <paramref name="time"/>).
+    /// </summary>
+    internal PortalAppFactory(
+        string? databasePath, IReadOnlyDictionary<string, string?> overrides, TimeProvider? time = null, Action<IServiceCollection>? configureServices = null)
     {
         this.time = time;
+        this.configureServices = configureServices;
         deleteDatabase = databasePath is null;
         this.databasePath = databasePath ?? NewDatabasePath();
         this.overrides = overrides;
@@ -77,6 +83,12 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(services => services.AddSingleton(time));
         }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
