@@ -462,7 +462,7 @@ internal sealed class FaultSimulationRun
 
         await OnHostAsync(Host, "late check", async () =>
         {
-            await PipelineSeams.LateCheckAsync(Host);
+            await PipelineSeams.LateCheckAsync(Host, world.Clock);
             return true;
         });
     }

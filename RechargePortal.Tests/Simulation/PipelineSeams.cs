@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RechargePortal.Features.Recharges;
 
 namespace RechargePortal.Tests.Simulation;
@@ -6,41 +9,42 @@ namespace RechargePortal.Tests.Simulation;
 internal sealed record AdminResolve(bool Applied, string? Error);
 
 /// <summary>
-/// The three pipeline changes in progress elsewhere, each reduced to ONE place here so that
-/// switching the simulation over takes minutes. Until they land, the checker files the violations
-/// they are meant to prevent in their own buckets instead of failing the run on them.
+/// The pipeline's answers to vendors that lie and admins in a hurry, each reduced to one place:
+/// contradictions on record, the late status check, and resolves that ask the provider first.
 /// </summary>
 internal static class PipelineSeams
 {
-    // ---- (a) A record of "a provider's later answer contradicts a final state" ----
+    /// <summary>A provider's later answer that contradicts a final state is recorded (<see cref="RechargeContradiction"/>).</summary>
+    public static bool ContradictionsRecorded => true;
 
-    /// <summary>SWITCH (a): true once <c>RechargeContradiction</c> exists and <see cref="IsFlaggedContradictionAsync"/> reads it.</summary>
-    public static bool ContradictionsRecorded => false;
+    public static async Task<bool> IsFlaggedContradictionAsync(SimHost host, long rechargeId)
+    {
+        await using var db = await host.App.DbAsync();
+        return await db.Set<RechargeContradiction>().AnyAsync(c => c.RechargeId == rechargeId);
+    }
 
     /// <summary>
-    /// SWITCH (a): <c>await using var db = await host.App.DbAsync();
-    /// return await db.Set&lt;RechargeContradiction&gt;().AnyAsync(c =&gt; c.RechargeId == rechargeId);</c>
+    /// Moves the clock past <see cref="RechargeProcessor.LateCheckAfter"/> and sweeps until every final
+    /// recharge has had its one late status check (the sweeper takes them in batches).
     /// </summary>
-    public static Task<bool> IsFlaggedContradictionAsync(SimHost host, long rechargeId) => Task.FromResult(false);
+    public static async Task LateCheckAsync(SimHost host, FakeTimeProvider clock)
+    {
+        clock.Advance(RechargeProcessor.LateCheckAfter + TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 100 && (await host.Processor.SweepAsync()).LateChecked > 0; i++)
+        {
+        }
+    }
 
-    // ---- (b) One late status check for final recharges of the last 24 h ----
-
-    /// <summary>SWITCH (b): call the <see cref="RechargeProcessor"/> method that gives final recharges their late check. A no-op until it exists.</summary>
-    public static Task LateCheckAsync(SimHost host) => Task.CompletedTask;
-
-    // ---- (c) Admin resolves through ReviewQueueService, whose "mark failed" asks the provider first ----
-
-    /// <summary>SWITCH (c): true once <see cref="ResolveAsync"/> goes through <c>ReviewQueueService</c>.</summary>
-    public static bool ResolveVerifiesWithProvider => false;
+    /// <summary>Resolves go through <see cref="ReviewQueueService"/>, which asks the provider first.</summary>
+    public static bool ResolveVerifiesWithProvider => true;
 
     /// <summary>
-    /// SWITCH (c): the admin's decision on a recharge in review, with a note. Today
-    /// <see cref="RechargeService.ResolveAsync"/>; then <c>ReviewQueueService</c>'s mark successful /
-    /// mark failed (no override: the simulated admin never forces it).
+    /// The admin's decision on a recharge in review, with a note and without the override: the
+    /// simulated admin never decides against the provider's fresh answer.
     /// </summary>
     public static async Task<AdminResolve> ResolveAsync(SimHost host, long rechargeId, bool successful, string note)
     {
-        var result = await host.Recharges.ResolveAsync(host.Admin, rechargeId, successful, note);
+        var result = await host.Services.GetRequiredService<ReviewQueueService>().ResolveAsync(host.Admin, rechargeId, successful, note, overrideAnswer: false);
         return new AdminResolve(result.Succeeded, result.Error);
     }
 }
