@@ -1,11 +1,13 @@
 using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Recharges.Pages;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 
 namespace RechargePortal.Tests.Features.Recharges.Pages;
@@ -101,6 +103,45 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid='review-{item.Reference}']")), Wait);
         Assert.Equal(RechargeStatus.Failed, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
+    }
+
+    [Fact]
+    public async Task A_contradiction_shows_what_correcting_it_moves_and_Correct_the_money_applies_it_once()
+    {
+        var item = await fixture.RechargeInReviewAsync();
+        var admin = await fixture.App.AdminActorAsync();
+        Assert.True((await fixture.Reviews.ResolveAsync(admin, item.Id, false, "Customer says nothing arrived", overrideAnswer: true)).Succeeded);
+        await using (var db = await fixture.App.DbAsync())
+        {
+            // What the late check records when the provider later says it was delivered after all.
+            var r = await db.Set<RechargePortal.Features.Recharges.Recharge>().Include(x => x.Attempts).SingleAsync(x => x.Id == item.Id);
+            db.Add(RechargeContradiction.Record(r, r.CurrentAttempt!, true, "Succeeded (R261130.1203.1)", fixture.Time.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync();
+        }
+
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var page = ctx.Render<ReviewQueue>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-testid='review-{item.Reference}'] [data-testid=contradiction]")), Wait);
+        var card = page.Find($"[data-testid='review-{item.Reference}']");
+        Assert.Contains("Our books say Failed (refunded)", card.TextContent);
+        Assert.Contains("Takes ৳97.50 back from the reseller", card.TextContent);
+        Assert.DoesNotContain(card.QuerySelectorAll("button"), b => b.TextContent.Trim() == "Mark failed and refund");
+
+        Button(page, item.Reference, "Correct the money").Click(); // not awaited: its handler waits for the dialog
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=contradiction-confirm]")), Wait);
+        await dialogs.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Note")
+            .QuerySelector("textarea")!.ChangeAsync(new() { Value = "Ecare ticket 7781: delivered at 12:03" });
+        await dialogs.Find("[data-testid=contradiction-confirm]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid='review-{item.Reference}']")), Wait);
+        await using (var db = await fixture.App.DbAsync())
+        {
+            var kinds = await db.LedgerEntries.Where(e => e.RechargeId == item.Id).OrderBy(e => e.Id).Select(e => e.Kind).ToListAsync();
+            Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund, LedgerKind.Adjustment], kinds);
+            Assert.Equal(new Money(90_250), new Money(await db.Wallets.Where(w => w.Id == item.WalletId).Select(w => w.BalancePoisha).SingleAsync()));
+        }
+
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
     }
 }
