@@ -174,13 +174,18 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     public Task<PortalDbContext> DbAsync() =>
         Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
-    /// <summary>Signs in through the real static login form (antiforgery token and all).</summary>
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
+    /// <summary>
+    /// Signs in through the real static login form (antiforgery token and all), opened at
+    /// <paramref name="loginPath"/> (a ReturnUrl in its query) and posted where the form says, as a browser does.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string loginPath = "/Account/Login")
     {
-        var page = await client.GetStringAsync("/Account/Login");
+        var page = await client.GetStringAsync(loginPath);
         var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(token), "The login page has no antiforgery token.");
-        return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        var action = WebUtility.HtmlDecode(Regex.Match(page, "<form method=\"post\"[^>]* action=\"([^\"]+)\"").Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(action), "The login page has no form action.");
+        return await client.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
             ["_handler"] = "login",
