@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -178,21 +177,12 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     /// Signs in through the real static login form (antiforgery token and all), opened at
     /// <paramref name="loginPath"/> (a ReturnUrl in its query) and posted where the form says, as a browser does.
     /// </summary>
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string loginPath = "/Account/Login")
-    {
-        var page = await client.GetStringAsync(loginPath);
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(token), "The login page has no antiforgery token.");
-        var action = WebUtility.HtmlDecode(Regex.Match(page, "<form method=\"post\"[^>]* action=\"([^\"]+)\"").Groups[1].Value);
-        Assert.False(string.IsNullOrEmpty(action), "The login page has no form action.");
-        return await client.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>
+    public static Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string loginPath = "/Account/Login") =>
+        AccountForms.PostAsync(client, loginPath, "login", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token,
-            ["_handler"] = "login",
             ["Input.Email"] = email,
             ["Input.Password"] = password,
-        }));
-    }
+        });
 
     public async Task<HttpClient> SignedInClientAsync(string email, string password)
     {
