@@ -123,6 +123,8 @@ public sealed class PasswordPolicyTests(PortalAppFactory app) : IClassFixture<Po
         Assert.Contains(expected, AccountForms.FieldText(html, "Input.NewPassword"));
         Assert.DoesNotContain(expected, AccountForms.FieldText(html, "Input.OldPassword"));
         Assert.DoesNotContain("has been changed", html);
+        Assert.DoesNotContain(PortalAppFactory.UserPassword, html); // never sent back in the page
+        Assert.DoesNotContain(password ?? TooLong, html);
         await app.SignedInClientAsync(email, PortalAppFactory.UserPassword); // unchanged
     }
 

@@ -69,6 +69,8 @@ public static class IdentityRegistration
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        services.AddScoped<PasswordSignIn>();
+
         // Stateless: reads the database it is handed, so singletons (provider admin) can use it too.
         services.AddSingleton<ActiveUserGuard>();
         return builder;
