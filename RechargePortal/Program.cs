@@ -17,6 +17,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddData();
 builder.AddPortalIdentity();
+builder.AddSignInRateLimits();
 builder.AddProviders();
 builder.AddJobs();
 builder.AddFeatures();
@@ -39,6 +40,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 // The portal's own assets (theme, logo, operator logos) are public: served before authorization.
 app.UsePortalAssets();
 app.UseRouting();
+app.UseSignInRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

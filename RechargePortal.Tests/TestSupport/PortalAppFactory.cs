@@ -64,6 +64,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         ["Jobs:ServerEnabled"] = "false",
         ["Security:SessionRevalidationSeconds"] = "0",
         ["Security:MaxFailedLogins"] = "5",
+        // Tests sign in many times from one (absent) address; the rate-limit tests set their own small limits.
+        ["RateLimits:SignInPerIpPerMinute"] = "100000",
+        ["RateLimits:SignInPerAccountPerMinute"] = "100000",
     }.Concat(overrides).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -72,10 +75,14 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         // Outside Development the framework only serves static web assets (blazor.web.js, MudBlazor)
         // from a published folder; the tests run from the build output.
         builder.UseStaticWebAssets();
-        if (time is not null)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(time));
-        }
+            services.AddSingleton<IStartupFilter, TestClientAddress>();
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+        });
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
