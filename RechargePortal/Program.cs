@@ -13,6 +13,7 @@ using RechargePortal.Security;
 
 var builder = WebApplication.CreateBuilder(DemoCommands.HostArgs(args));
 
+builder.AddSecurityHeaders();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddData();
@@ -30,6 +31,7 @@ if (await app.RunCommandAsync(args))
     return;
 }
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
