@@ -8,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Data;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Users;
-using RechargePortal.Providers;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 namespace RechargePortal.Tests.TestSupport;
