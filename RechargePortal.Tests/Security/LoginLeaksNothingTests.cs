@@ -88,8 +88,9 @@ public sealed partial class LoginLeaksNothingTests(LoginLeaksNothingTests.App ap
         var detail = $"unknown email median {unknownMedian:F1} ms, wrong password median {wrongMedian:F1} ms, one password hash {hashMedian:F1} ms";
         output.WriteLine(detail);
         Assert.True(unknownMedian >= 0.5 * wrongMedian && unknownMedian <= 2 * wrongMedian, detail);
-        // The floor: an unknown email pays for a password hash, so it cannot answer faster than one.
-        Assert.True(unknownMedian >= 0.8 * hashMedian, detail);
+        // The floor: an unknown email pays for a password hash (measured here, between the sign-ins, on the
+        // same machine and load); without one it answers in a tenth of that. Half leaves room for noise.
+        Assert.True(unknownMedian >= 0.5 * hashMedian, detail);
     }
 
     [Fact]
@@ -186,15 +187,19 @@ public sealed partial class LoginLeaksNothingTests(LoginLeaksNothingTests.App ap
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    // What legitimately differs between two answers: the antiforgery token, the email typed back, the circuit state.
+    // What legitimately differs between two answers: the antiforgery token, the email typed back, the
+    // script nonce, the circuit state.
     private static string Normalize(string html) =>
-        StatePattern().Replace(EmailPattern().Replace(TokenPattern().Replace(html, "TOKEN"), "EMAIL"), "STATE");
+        StatePattern().Replace(NoncePattern().Replace(EmailPattern().Replace(TokenPattern().Replace(html, "TOKEN"), "EMAIL"), "NONCE"), "STATE");
 
     [GeneratedRegex("(?<=name=\"__RequestVerificationToken\" value=\")[^\"]+")]
     private static partial Regex TokenPattern();
 
     [GeneratedRegex("(?<=name=\"Input.Email\"[^>]* value=\")[^\"]*")]
     private static partial Regex EmailPattern();
+
+    [GeneratedRegex("(?<= nonce=\")[^\"]+")]
+    private static partial Regex NoncePattern();
 
     [GeneratedRegex("<!--Blazor-Server-Component-State:[^>]*-->")]
     private static partial Regex StatePattern();

@@ -61,6 +61,14 @@ public sealed partial class SecurityHeadersTests(SecurityHeadersTests.KestrelApp
         var second = AssertSecurityHeaders(await client.GetAsync("/Account/Login"));
 
         Assert.NotEqual(first, second);
+        // Enough of them to see that the nonce is always written as it is (nothing for HTML to escape).
+        for (var i = 0; i < 20; i++)
+        {
+            var response = await client.GetAsync("/Account/Login");
+            var nonce = Regex.Match(AssertSecurityHeaders(response), "'nonce-([^']+)'").Groups[1].Value;
+            Assert.Matches("^[A-Za-z0-9_-]{24}$", nonce);
+            Assert.Contains($"nonce=\"{nonce}\"", await response.Content.ReadAsStringAsync());
+        }
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public static class SecurityHeaders
     {
         if (http.Items[NonceKey] is not string nonce)
         {
-            nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+            // URL-safe base64 (CSP allows - and _): nothing for HTML to escape in the attribute.
+            nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
             http.Items[NonceKey] = nonce;
         }
 
