@@ -13,10 +13,12 @@ using RechargePortal.Security;
 
 var builder = WebApplication.CreateBuilder(DemoCommands.HostArgs(args));
 
+builder.AddSecurityHeaders();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddData();
 builder.AddPortalIdentity();
+builder.AddSignInRateLimits();
 builder.AddProviders();
 builder.AddJobs();
 builder.AddFeatures();
@@ -29,6 +31,7 @@ if (await app.RunCommandAsync(args))
     return;
 }
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -39,6 +42,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 // The portal's own assets (theme, logo, operator logos) are public: served before authorization.
 app.UsePortalAssets();
 app.UseRouting();
+app.UseSignInRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -38,8 +38,9 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
 
         var withRightPassword = await PortalAppFactory.PostLoginAsync(client, email, PortalAppFactory.UserPassword);
 
-        Assert.Equal(HttpStatusCode.Redirect, withRightPassword.StatusCode);
-        Assert.Equal("/Account/Lockout", withRightPassword.Headers.Location!.AbsolutePath);
+        // Refused with the message of a wrong password: the page does not tell that the account exists and is locked.
+        Assert.Equal(HttpStatusCode.OK, withRightPassword.StatusCode);
+        Assert.Contains("Wrong email or password", await withRightPassword.Content.ReadAsStringAsync());
         Assert.True((await app.FindUserAsync(email)).LockoutEnd > DateTimeOffset.UtcNow.AddMinutes(10));
     }
 
@@ -70,7 +71,8 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
         Assert.StartsWith("/Account/Login", later.Headers.Location!.PathAndQuery);
 
         var signIn = await PortalAppFactory.PostLoginAsync(app.CreateBrowserlikeClient(), email, PortalAppFactory.UserPassword);
-        Assert.Equal("/Account/Lockout", signIn.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("Wrong email or password", await signIn.Content.ReadAsStringAsync());
     }
 
     [Fact]

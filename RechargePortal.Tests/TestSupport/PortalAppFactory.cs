@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -9,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Data;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Users;
-using RechargePortal.Providers;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 namespace RechargePortal.Tests.TestSupport;
@@ -71,6 +70,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         ["Jobs:ServerEnabled"] = "false",
         ["Security:SessionRevalidationSeconds"] = "0",
         ["Security:MaxFailedLogins"] = "5",
+        // Tests sign in many times from one (absent) address; the rate-limit tests set their own small limits.
+        ["RateLimits:SignInPerIpPerMinute"] = "100000",
+        ["RateLimits:SignInPerAccountPerMinute"] = "100000",
     }.Concat(overrides).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -79,11 +81,16 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         // Outside Development the framework only serves static web assets (blazor.web.js, MudBlazor)
         // from a published folder; the tests run from the build output.
         builder.UseStaticWebAssets();
-        if (time is not null)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(time));
-        }
+            services.AddSingleton<IStartupFilter, TestClientAddress>();
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+        });
 
+        // Applied last, so a test's own services (a transport, interceptors) replace the app's.
         if (configureServices is not null)
         {
             builder.ConfigureTestServices(configureServices);
@@ -186,20 +193,16 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     public Task<PortalDbContext> DbAsync() =>
         Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
-    /// <summary>Signs in through the real static login form (antiforgery token and all).</summary>
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
-    {
-        var page = await client.GetStringAsync("/Account/Login");
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(token), "The login page has no antiforgery token.");
-        return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+    /// <summary>
+    /// Signs in through the real static login form (antiforgery token and all), opened at
+    /// <paramref name="loginPath"/> (a ReturnUrl in its query) and posted where the form says, as a browser does.
+    /// </summary>
+    public static Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string loginPath = "/Account/Login") =>
+        AccountForms.PostAsync(client, loginPath, "login", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token,
-            ["_handler"] = "login",
             ["Input.Email"] = email,
             ["Input.Password"] = password,
-        }));
-    }
+        });
 
     public async Task<HttpClient> SignedInClientAsync(string email, string password)
     {

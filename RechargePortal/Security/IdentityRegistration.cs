@@ -47,12 +47,13 @@ public static class IdentityRegistration
             {
                 options.SignIn.RequireConfirmedAccount = false;
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = true;
-                options.Password.RequireLowercase = true;
-                options.Password.RequireUppercase = true;
+                // Length, not composition (ASVS 2.1.9); the maximum and the common-password list are PasswordPolicyValidator's.
+                options.Password.RequiredLength = PasswordPolicyValidator.MinLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequiredUniqueChars = 4;
+                options.Password.RequiredUniqueChars = 1;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = security.MaxFailedLogins;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.LockoutMinutes);
@@ -60,12 +61,15 @@ public static class IdentityRegistration
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
+            .AddPasswordValidator<PasswordPolicyValidator>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
         // Everything needs a signed-in user unless it says otherwise ([AllowAnonymous], AllowAnonymous()).
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddScoped<PasswordSignIn>();
 
         // Stateless: reads the database it is handed, so singletons (provider admin) can use it too.
         services.AddSingleton<ActiveUserGuard>();

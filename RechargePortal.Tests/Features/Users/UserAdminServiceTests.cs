@@ -27,7 +27,8 @@ public sealed class UserAdminServiceTests(PortalAppFactory app) : IClassFixture<
         { "Role", "", "Choose a role" },
         { "Role", "Superuser", "Choose a role" },
         { "Password", "short1A", "at least 12" },
-        { "Password", "alllowercaseletters", "digit" },
+        { "Password", "bangladesh123456789", "most common passwords" },
+        { "Password", new string('x', 129), "at most 128" },
         { "Password", "", "Enter a password" },
     };
 

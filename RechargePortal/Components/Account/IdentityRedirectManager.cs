@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using RechargePortal.Security;
 
 namespace RechargePortal.Components.Account;
 
@@ -14,19 +15,27 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>
+    /// An address of the portal's own: base-relative (<c>Account/Lockout</c>), rooted, or this app's absolute
+    /// address. Anything else goes to <c>/</c>, never to another site and never to an error page.
+    /// </summary>
     public void RedirectTo(string? uri)
     {
         uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+        if (uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            uri = "/" + navigationManager.ToBaseRelativePath(uri);
+        }
+        else if (uri.Length > 0 && uri[0] is not ('/' or '\\') && Uri.IsWellFormedUriString(uri, UriKind.Relative))
+        {
+            uri = "/" + uri;
         }
 
-        navigationManager.NavigateTo(uri);
+        navigationManager.NavigateTo(ReturnUrl.LocalOrRoot(uri));
     }
+
+    /// <summary>Where a form's <c>ReturnUrl</c> asks to go: a local path, or <c>/</c> when it is foreign or malformed.</summary>
+    public void RedirectToReturnUrl(string? returnUrl) => RedirectTo(ReturnUrl.LocalOrRoot(returnUrl));
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {

@@ -24,6 +24,10 @@ public static class DemoCommands
         --database: an SQLite file to use instead of the configured connection string (created if missing).
         """;
 
+    public static string RefusedInProduction(string command) =>
+        $"{command} refuses to run in the Production environment: it adds demo resellers with a published password " +
+        "and made-up money to the database. Run it against a development or demo database (ASPNETCORE_ENVIRONMENT=Development).";
+
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is SeedDemo or BenchReports;
 
     /// <summary>
@@ -54,6 +58,14 @@ public static class DemoCommands
         {
             await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{Usage}");
             Environment.ExitCode = 2;
+            return true;
+        }
+
+        // Demo accounts share a published password and their money is made up: never in a live database.
+        if (app.Environment.IsProduction())
+        {
+            await Console.Error.WriteLineAsync(RefusedInProduction(options.Command));
+            Environment.ExitCode = 1;
             return true;
         }
 

@@ -46,20 +46,20 @@ public static class StatementCsv
     {
         var csv = new StringBuilder();
         csv.AppendLine("Date (Bangladesh time),Kind,Amount (BDT),Balance after (BDT),Memo,Reference,Recharge,By");
-        csv.AppendLine(Row(IsoDhaka(DhakaTime.StartOfDayUtc(statement.From)), "Opening balance", "", statement.Opening.ToPlain(), "", "", "", ""));
+        csv.AppendLine(Row(IsoDhaka(DhakaTime.StartOfDayUtc(statement.From)), "Opening balance", "", CsvCell.Number(statement.Opening), "", "", "", ""));
         foreach (var line in statement.Lines)
         {
             csv.AppendLine(Row(
-                IsoDhaka(line.AtUtc), line.Kind.ToString(), line.Amount.ToPlain(), line.BalanceAfter.ToPlain(),
+                IsoDhaka(line.AtUtc), line.Kind.ToString(), CsvCell.Number(line.Amount), CsvCell.Number(line.BalanceAfter),
                 line.Memo, line.Reference ?? "", line.RechargeId?.ToString(CultureInfo.InvariantCulture) ?? "", line.ActorEmail));
         }
 
-        csv.AppendLine(Row("", "Closing balance", "", statement.Closing.ToPlain(), "", "", "", ""));
+        csv.AppendLine(Row("", "Closing balance", "", CsvCell.Number(statement.Closing), "", "", "", ""));
         return csv.ToString();
     }
 
     // Spreadsheets sort and parse this form of date.
     private static string IsoDhaka(DateTime utc) => DhakaTime.FromUtc(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    private static string Row(params string[] cells) => Csv.Row(cells);
+    private static string Row(params CsvCell[] cells) => Csv.Row(cells);
 }
