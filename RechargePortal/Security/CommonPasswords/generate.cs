@@ -1,5 +1,5 @@
 // Builds RechargePortal/Security/common-passwords.txt, the 10,000 passwords the portal refuses.
-//   dotnet run tools/common-passwords.cs -- RechargePortal/Security/common-passwords.txt
+//   dotnet run RechargePortal/Security/CommonPasswords/generate.cs -- RechargePortal/Security/common-passwords.txt
 //
 // No breach corpus can be downloaded where the portal is built, so the list is made from what the
 // published top lists (SplashData/NordPass yearly lists, the NCSC top 100,000, RockYou's head) have in
