@@ -22,4 +22,20 @@ public sealed class JobActivationTests
         using var scope = activator.BeginScope((JobActivatorContext)null!);
         Assert.Same(first.Services.GetRequiredService<RechargeProcessor>(), scope.Resolve(typeof(RechargeProcessor)));
     }
+
+    [Fact]
+    public async Task A_host_still_makes_job_clients_after_another_host_in_the_process_was_disposed()
+    {
+        await using var first = new PortalAppFactory();
+        _ = first.Services;
+        var second = new PortalAppFactory();
+        // The second host's configuration points Hangfire's static log provider at its logger factory...
+        second.Services.GetRequiredService<IGlobalConfiguration>();
+        // ...which its disposal disposes, while the first host goes on making job clients.
+        await second.DisposeAsync();
+
+        var client = new BackgroundJobClient(first.Services.GetRequiredService<JobStorage>());
+
+        Assert.NotNull(client);
+    }
 }

@@ -28,6 +28,7 @@ public static class JobsRegistration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<ILoggerFactory>()))
             .UseStorage(services.GetRequiredService<JobStorage>()));
         if (options.ServerEnabled)
         {
@@ -56,5 +57,42 @@ public static class JobsRegistration
     private sealed class AdminOnlyDashboardFilter : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Admin);
+    }
+
+    /// <summary>
+    /// Hangfire's log provider is static, one per process: where several hosts share a process (the
+    /// tests), the last one configured wins, and once it is disposed its logger factory throws for the
+    /// others' job clients. Logging through a disposed factory is dropped instead of failing the job.
+    /// </summary>
+    private sealed class HostLogProvider(ILoggerFactory loggers) : Hangfire.Logging.ILogProvider
+    {
+        private readonly AspNetCoreLogProvider inner = new(loggers);
+
+        public Hangfire.Logging.ILog GetLogger(string name)
+        {
+            try
+            {
+                return new DisposalSafeLog(inner.GetLogger(name));
+            }
+            catch (ObjectDisposedException)
+            {
+                return new DisposalSafeLog(null);
+            }
+        }
+    }
+
+    private sealed class DisposalSafeLog(Hangfire.Logging.ILog? inner) : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            try
+            {
+                return inner?.Log(logLevel, messageFunc, exception) ?? false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 }
