@@ -82,7 +82,7 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
     [Fact]
     public async Task Wrong_codes_count_towards_the_lockout_and_a_locked_account_gets_the_same_message_as_a_wrong_code()
     {
-        var (email, key, _) = await EnrolledResellerAsync();
+        var (email, key, recoveryCodes) = await EnrolledResellerAsync();
         var client = app.CreateBrowserlikeClient();
         var secondStep = PathOf(await PortalAppFactory.PostLoginAsync(client, email, PortalAppFactory.UserPassword));
 
@@ -105,6 +105,10 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, lockedRight.StatusCode);
         Assert.Equal(wrongPage, Normalize(await lockedRight.Content.ReadAsStringAsync()));
         Assert.DoesNotContain("locked", wrongPage, StringComparison.OrdinalIgnoreCase);
+        // A recovery code does not get round the lock either.
+        var lockedRecovery = await PostRecoveryCodeAsync(client, recoveryCodes[0]);
+        Assert.Equal(HttpStatusCode.OK, lockedRecovery.StatusCode);
+        Assert.Contains("That code was not accepted.", await lockedRecovery.Content.ReadAsStringAsync());
         Assert.StartsWith("/Account/Login", PathOf(await client.GetAsync("/")));
     }
 
@@ -259,7 +263,34 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
         Assert.StartsWith("/Account/Login", PathOf(await client.GetAsync("/Account/LoginWithRecoveryCode")));
     }
 
-    private async Task<(string Email, string Key, IReadOnlyList<string> RecoveryCodes)> EnrolledResellerAsync()
+    [Fact]
+    public async Task Code_posts_are_rate_limited_per_account_whose_password_was_right_from_any_address()
+    {
+        await using var limited = new PortalAppFactory(null, new Dictionary<string, string?>
+        {
+            ["RateLimits:SignInPerAccountPerMinute"] = "3",
+            ["Security:MaxFailedLogins"] = "100",
+        });
+        var (email, key, _) = await EnrolledResellerAsync(limited);
+        var first = TestClientAddress.From(limited.CreateBrowserlikeClient(), "10.9.0.1");
+        var secondStep = PathOf(await PortalAppFactory.PostLoginAsync(first, email, PortalAppFactory.UserPassword));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostCodeAsync(first, secondStep, WrongCode(key))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostCodeAsync(first, secondStep, Code(key))).StatusCode);
+
+        // The same account from another address: its code posts are over the limit too (its password posts are counted apart).
+        var second = TestClientAddress.From(limited.CreateBrowserlikeClient(), "10.9.0.2");
+        var secondStepThere = PathOf(await PortalAppFactory.PostLoginAsync(second, email, PortalAppFactory.UserPassword));
+        Assert.StartsWith("/Account/LoginWith2fa", secondStepThere);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostRecoveryCodeAsync(second, "AAAAA-BBBBB")).StatusCode);
+    }
+
+    private Task<(string Email, string Key, IReadOnlyList<string> RecoveryCodes)> EnrolledResellerAsync() => EnrolledResellerAsync(app);
+
+    private static async Task<(string Email, string Key, IReadOnlyList<string> RecoveryCodes)> EnrolledResellerAsync(PortalAppFactory app)
     {
         var email = await app.CreateUserAsync(Roles.Reseller);
         var client = await app.SignedInClientAsync(email, PortalAppFactory.UserPassword);
