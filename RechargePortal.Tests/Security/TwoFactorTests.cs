@@ -143,7 +143,8 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
         var signedIn = await PostCodeAsync(client, secondStep, Code(key), rememberDevice: true);
         Assert.Equal("/", PathOf(signedIn));
         var remembered = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Identity.TwoFactorRememberMe=", StringComparison.Ordinal));
-        Assert.Contains("expires=", remembered, StringComparison.OrdinalIgnoreCase);
+        var expires = DateTimeOffset.Parse(RememberExpiresPattern().Match(remembered).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
 
         await SignOutAsync(client);
         Assert.StartsWith("/Account/Login", PathOf(await client.GetAsync("/")));
@@ -372,6 +373,9 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
     // What differs between two answers anyway: the antiforgery token, the script nonce, the circuit state.
     private static string Normalize(string html) =>
         StatePattern().Replace(NoncePattern().Replace(TokenValuePattern().Replace(html, "value=\"TOKEN\""), "NONCE"), "STATE");
+
+    [GeneratedRegex("expires=([^;]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex RememberExpiresPattern();
 
     [GeneratedRegex("data-testid=\"authenticator-key\">([^<]+)<")]
     private static partial Regex KeyPattern();
