@@ -198,8 +198,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
     }
 
     /// <summary>
-    /// Requires (or no longer requires) the user to sign in with an authenticator code. One without it is sent to set
-    /// it up at their next page, once their session is re-checked (<c>Security:SessionRevalidationSeconds</c>).
+    /// Requires (or no longer requires) the user to sign in with an authenticator code. Requiring it ends their open
+    /// sessions (as a lock does); one without it is then sent to set it up right after signing in again.
     /// </summary>
     public Task<AdminResult> SetTwoFactorRequiredAsync(Actor actor, string userId, bool required, CancellationToken ct = default) =>
         OnOtherUserAsync(actor, userId, "change the two-factor requirement of", async (db, users, user) =>
@@ -214,6 +214,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             if (!updated.Succeeded)
             {
                 return AdminResult.Fail(Describe(updated));
+            }
+
+            if (required)
+            {
+                // An open page navigates inside its circuit, past the check on each request: a new stamp ends it.
+                await users.UpdateSecurityStampAsync(user);
             }
 
             Audit(db, actor, required ? AuditActions.TwoFactorRequired : AuditActions.TwoFactorNoLongerRequired, user);
