@@ -35,4 +35,22 @@ public sealed class TwoFactorBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(next.GetByRole(AriaRole.Heading, new() { Name = "Reseller dashboard" })).ToBeVisibleAsync();
     }
+
+    [SkippableFact]
+    public async Task The_admin_requires_two_factor_of_a_user_from_the_row_menu()
+    {
+        var email = await browser.App.CreateUserAsync(Roles.Auditor);
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, PortalAppFactory.AdminEmail, PortalAppFactory.AdminPassword);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Admin dashboard" })).ToBeVisibleAsync();
+        await page.GotoAsync("/admin/users");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Actions for {email}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Require two-factor" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText($"{email} must now sign in with two-factor.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = email }).GetByText("Required")).ToBeVisibleAsync();
+        Assert.True((await browser.App.FindUserAsync(email)).RequireTwoFactor);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class PasswordSignIn(SignInManager<PortalUser> signInManager, User
         }
 
         var result = await signInManager.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
-        if (!result.Succeeded)
+        if (!result.Succeeded && !result.RequiresTwoFactor)
         {
             logger.LogWarning("Failed sign-in for {UserId}{Locked}.", user.Id, result.IsLockedOut ? ": now locked out" : "");
         }
