@@ -45,6 +45,7 @@ app.UseRouting();
 app.UseSignInRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTwoFactorRequirement();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

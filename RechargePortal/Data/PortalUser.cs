@@ -12,6 +12,9 @@ public sealed class PortalUser : IdentityUser
 
     public DateTime? LastLoginAtUtc { get; set; }
 
+    /// <summary>An admin requires this account to sign in with an authenticator code (admins may be required by <c>Security:RequireAdminTwoFactor</c> too).</summary>
+    public bool RequireTwoFactor { get; set; }
+
     /// <summary>Locked by an admin or by too many wrong passwords, as of <paramref name="nowUtc"/>.</summary>
     public bool IsLockedAt(DateTimeOffset nowUtc) => LockoutEnd is { } end && end > nowUtc;
 }

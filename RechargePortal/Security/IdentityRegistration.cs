@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -8,6 +9,8 @@ namespace RechargePortal.Security;
 
 public static class IdentityRegistration
 {
+    public const int RememberDeviceDays = 30;
+
     public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -37,6 +40,10 @@ public static class IdentityRegistration
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
         });
+
+        // "Remember this device" on the second sign-in step skips it here for 30 days (until the password or 2FA changes).
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, cookie =>
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(RememberDeviceDays));
 
         // A cookie whose security stamp no longer matches (locked, password reset, role changed) is
         // refused on the next request after this interval; open pages are handled by the circuit's revalidation.
@@ -70,6 +77,7 @@ public static class IdentityRegistration
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<TwoFactorSignIn>();
 
         // Stateless: reads the database it is handed, so singletons (provider admin) can use it too.
         services.AddSingleton<ActiveUserGuard>();

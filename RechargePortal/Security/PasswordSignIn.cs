@@ -9,7 +9,7 @@ namespace RechargePortal.Security;
 /// a locked account cost one password hash, like a wrong password, and the login page shows the same
 /// message for all three. Wrong passwords count towards the lockout (<c>Security:MaxFailedLogins</c>).
 /// </summary>
-public sealed class PasswordSignIn(SignInManager<PortalUser> signInManager, UserManager<PortalUser> users, ILogger<PasswordSignIn> logger)
+public sealed class PasswordSignIn(SignInManager<PortalUser> signInManager, UserManager<PortalUser> users, TimeProvider time, ILogger<PasswordSignIn> logger)
 {
     /// <summary>The one message for a wrong password, an unknown email and a locked account.</summary>
     public const string Refused = "Error: Wrong email or password.";
@@ -40,12 +40,20 @@ public sealed class PasswordSignIn(SignInManager<PortalUser> signInManager, User
         }
 
         var result = await signInManager.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
-        if (!result.Succeeded)
+        if (!result.Succeeded && !result.RequiresTwoFactor)
         {
             logger.LogWarning("Failed sign-in for {UserId}{Locked}.", user.Id, result.IsLockedOut ? ": now locked out" : "");
         }
 
         return result;
+    }
+
+    /// <summary>A completed sign-in (password, and the code when two-factor is on), shown as the last login.</summary>
+    public async Task RecordSignInAsync(PortalUser user)
+    {
+        user.LastLoginAtUtc = time.GetUtcNow().UtcDateTime;
+        await users.UpdateAsync(user);
+        logger.LogInformation("User {UserId} signed in.", user.Id);
     }
 
     /// <summary>

@@ -5,11 +5,15 @@ using RechargePortal.Data;
 
 namespace RechargePortal.Security;
 
-/// <summary>Adds the person's full name and email to their session, so the app bar can greet them.</summary>
+/// <summary>
+/// Adds the person's full name and email to their session, so the app bar can greet them, and whether they
+/// still have to set up two-factor sign-in (<see cref="TwoFactorRequirement"/>).
+/// </summary>
 public sealed class PortalClaimsPrincipalFactory(
     UserManager<PortalUser> userManager,
     RoleManager<IdentityRole> roleManager,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    IOptions<SecurityOptions> security)
     : UserClaimsPrincipalFactory<PortalUser, IdentityRole>(userManager, roleManager, options)
 {
     public const string FullNameClaim = "rp:full_name";
@@ -20,6 +24,12 @@ public sealed class PortalClaimsPrincipalFactory(
         if (!string.IsNullOrWhiteSpace(user.FullName))
         {
             identity.AddClaim(new Claim(FullNameClaim, user.FullName));
+        }
+
+        var isAdmin = identity.HasClaim(identity.RoleClaimType, Roles.Admin);
+        if (!user.TwoFactorEnabled && TwoFactorRequirement.IsRequired(user, isAdmin, security.Value))
+        {
+            identity.AddClaim(new Claim(TwoFactorRequirement.SetupPendingClaim, "true"));
         }
 
         return identity;

@@ -21,4 +21,7 @@ public sealed class SecurityOptions
     /// </summary>
     [Range(0, 3600)]
     public int SessionRevalidationSeconds { get; set; } = 10;
+
+    /// <summary>Every admin signs in with an authenticator code; an admin without one is sent to set it up before any other page opens.</summary>
+    public bool RequireAdminTwoFactor { get; set; } = true;
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +12,8 @@ namespace RechargePortal.Security;
 /// <summary>
 /// Marks a sign-in page (<c>@attribute [SignInRateLimited]</c>): its form posts count towards
 /// <c>RateLimits:SignInPerIpPerMinute</c> and, when the form names an account (<c>Input.Email</c>),
-/// <c>RateLimits:SignInPerAccountPerMinute</c>. Over either limit the post gets a 429 page.
+/// <c>RateLimits:SignInPerAccountPerMinute</c> (on the two-factor pages, the account whose password was right
+/// on this browser). Over either limit the post gets a 429 page.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class SignInRateLimitedAttribute : Attribute;
@@ -62,6 +66,11 @@ public static class SignInRateLimits
                     {
                         http.Items[AccountKey] = account;
                     }
+                    else if (await TwoFactorAccountAsync(http) is { } userId)
+                    {
+                        // The second step names no account: it is the one whose password was right on this browser.
+                        http.Items[AccountKey] = "user:" + userId;
+                    }
                 }
                 catch (InvalidDataException)
                 {
@@ -73,6 +82,12 @@ public static class SignInRateLimits
         });
         app.UseRateLimiter();
         return app;
+    }
+
+    private static async Task<string?> TwoFactorAccountAsync(HttpContext http)
+    {
+        var pending = await http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
+        return pending.Principal?.FindFirstValue(ClaimTypes.Name);
     }
 
     /// <summary>The account name as the limiter counts it: trimmed, upper-case, at most an email's length.</summary>

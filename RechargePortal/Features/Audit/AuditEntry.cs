@@ -45,6 +45,8 @@ public static class AuditActions
     public const string UserUnlocked = "UserUnlocked";
     public const string PasswordReset = "PasswordReset";
     public const string RoleChanged = "RoleChanged";
+    public const string TwoFactorRequired = "TwoFactorRequired";
+    public const string TwoFactorNoLongerRequired = "TwoFactorNoLongerRequired";
     public const string WalletCredited = "WalletCredited";
     public const string WalletDebited = "WalletDebited";
     public const string CommissionPlanCreated = "CommissionPlanCreated";
@@ -58,7 +60,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged,
+        AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged, TwoFactorRequired, TwoFactorNoLongerRequired,
         WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
         RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed,
     ];

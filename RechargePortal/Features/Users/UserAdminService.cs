@@ -10,7 +10,7 @@ namespace RechargePortal.Features.Users;
 
 public sealed record UserRow(
     string Id, string Email, string FullName, string? Role, bool IsLocked,
-    DateTime CreatedAtUtc, DateTime? LastLoginAtUtc, int FailedLogins);
+    DateTime CreatedAtUtc, DateTime? LastLoginAtUtc, int FailedLogins, bool TwoFactorEnabled, bool RequireTwoFactor);
 
 public sealed class NewUserForm
 {
@@ -35,7 +35,7 @@ public sealed record AdminResult(bool Succeeded, IReadOnlyDictionary<string, str
 }
 
 /// <summary>
-/// Account administration: create, lock, unlock, reset password, change role. Each act runs in its
+/// Account administration: create, lock, unlock, reset password, change role, require two-factor sign-in. Each act runs in its
 /// own scope and transaction, re-checks that the acting admin is still an active admin, and
 /// writes the audit log in the same transaction.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
         var now = time.GetUtcNow();
         return users.Select(u => new UserRow(
                 u.Id, u.Email ?? "", u.FullName, roles.GetValueOrDefault(u.Id), u.IsLockedAt(now),
-                u.CreatedAtUtc, u.LastLoginAtUtc, u.AccessFailedCount))
+                u.CreatedAtUtc, u.LastLoginAtUtc, u.AccessFailedCount, u.TwoFactorEnabled, u.RequireTwoFactor))
             .ToList();
     }
 
@@ -196,6 +196,35 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             return AdminResult.Ok;
         }, ct);
     }
+
+    /// <summary>
+    /// Requires (or no longer requires) the user to sign in with an authenticator code. Requiring it ends their open
+    /// sessions (as a lock does); one without it is then sent to set it up right after signing in again.
+    /// </summary>
+    public Task<AdminResult> SetTwoFactorRequiredAsync(Actor actor, string userId, bool required, CancellationToken ct = default) =>
+        OnOtherUserAsync(actor, userId, "change the two-factor requirement of", async (db, users, user) =>
+        {
+            if (user.RequireTwoFactor == required)
+            {
+                return AdminResult.Ok;
+            }
+
+            user.RequireTwoFactor = required;
+            var updated = await users.UpdateAsync(user);
+            if (!updated.Succeeded)
+            {
+                return AdminResult.Fail(Describe(updated));
+            }
+
+            if (required)
+            {
+                // An open page navigates inside its circuit, past the check on each request: a new stamp ends it.
+                await users.UpdateSecurityStampAsync(user);
+            }
+
+            Audit(db, actor, required ? AuditActions.TwoFactorRequired : AuditActions.TwoFactorNoLongerRequired, user);
+            return AdminResult.Ok;
+        }, ct);
 
     private Task<AdminResult> OnOtherUserAsync(
         Actor actor, string userId, string verb,
