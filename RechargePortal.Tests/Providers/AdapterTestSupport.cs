@@ -27,7 +27,7 @@ public abstract class AdapterTestBase : IAsyncLifetime
         await Upstream.DisposeAsync();
     }
 
-    protected EcareProvider Ecare(double timeoutSeconds = 5, int queryRetries = 0, string? url = null) => new(
+    protected EcareProvider Ecare(double timeoutSeconds = 5, int queryRetries = 0, string? url = null, int maxConcurrentCalls = 8) => new(
         new ProviderSettings
         {
             Name = "Ecare",
@@ -37,6 +37,7 @@ public abstract class AdapterTestBase : IAsyncLifetime
             AccessPass = EcarePass,
             TimeoutSeconds = timeoutSeconds,
             QueryRetries = queryRetries,
+            MaxConcurrentCalls = maxConcurrentCalls,
         },
         UpstreamHttp.Direct(http), CallLog, TimeProvider.System, NullLogger<EcareProvider>.Instance);
 

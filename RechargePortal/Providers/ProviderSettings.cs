@@ -53,6 +53,10 @@ public sealed class ProviderSettings
     [Range(0, 5)]
     public int QueryRetries { get; set; } = 2;
 
+    /// <summary>Calls in flight to this account at once, at most: a burst of recharges or checks queues here instead of flooding the vendor.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentCalls { get; set; } = 8;
+
     public string? Address => Kind == ProviderKind.Flexi ? BaseUrl : Url;
 
     public bool IsSandbox => string.Equals(Address?.Trim(), SandboxAddress, StringComparison.OrdinalIgnoreCase);

@@ -22,6 +22,9 @@ public abstract class UpstreamAdapter(
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Calls in flight to this account: at most <see cref="ProviderSettings.MaxConcurrentCalls"/>; the rest wait their turn.</summary>
+    private readonly SemaphoreSlim slots = new(settings.MaxConcurrentCalls);
+
     protected ProviderSettings Settings { get; } = settings;
 
     public string Name => Settings.Name;
@@ -99,7 +102,18 @@ public abstract class UpstreamAdapter(
             TransportFailure? failure = null;
             try
             {
-                reply = await SendOnceAsync(buildRequest, isSubmission, ct);
+                await slots.WaitAsync(ct);
+                // The call log times the vendor, not the wait for a slot.
+                started = time.GetTimestamp();
+                try
+                {
+                    reply = await SendOnceAsync(buildRequest, isSubmission, ct);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+
                 if (reply.HttpStatus >= 500)
                 {
                     failure = new TransportFailure($"HTTP {reply.HttpStatus} from the provider", NotSent: false, Retryable: true);
