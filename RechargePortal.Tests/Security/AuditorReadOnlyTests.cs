@@ -63,6 +63,8 @@ public sealed class AuditorReadOnlyTests(PortalAppFactory app) : IClassFixture<P
         Assert.False((await commissions.MakeDefaultAsync(auditor, planId)).Succeeded);
         Assert.False((await commissions.AssignAsync(auditor, walletId, planId)).Succeeded);
         Assert.False(await services.GetRequiredService<ProviderAdminService>().SetPausedAsync(auditor, "Ecare", true));
+        Assert.Null(await services.GetRequiredService<ProviderAdminService>().CheckBalanceNowAsync(auditor, "Ecare"));
+        Assert.Null(await services.GetRequiredService<RechargePortal.Features.Offers.OfferPackService>().RefreshNowAsync(auditor, "Ecare"));
         Assert.False((await services.GetRequiredService<RoutingService>().SetRouteAsync(auditor, MobileOperator.Robi, ["Flexi"])).Succeeded);
         Assert.False((await recharges.PlaceAsync(auditor, new RechargeForm { Number = "01712345678", Amount = "100" }, Guid.NewGuid().ToString("N"), false)).Succeeded);
         Assert.Null(await reviews.CheckNowAsync(auditor, rechargeId));

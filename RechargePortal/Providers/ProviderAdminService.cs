@@ -68,6 +68,10 @@ public sealed class ProviderAdminService(
         return await db.Set<ProviderState>().Where(s => s.Name == name).Select(s => s.Paused).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>"Check balance now": the job's read, for an active admin only; null, with nothing asked, for anyone else.</summary>
+    public async Task<BalanceResult?> CheckBalanceNowAsync(Actor actor, string name, CancellationToken ct = default) =>
+        await guard.IsActiveInRoleAsync(dbs, actor, Roles.Admin, ct) ? await RefreshBalanceAsync(name, ct) : null;
+
     /// <summary>Reads the balance at the provider and keeps it; a history row only when it changed, so a repeat changes nothing.</summary>
     public async Task<BalanceResult> RefreshBalanceAsync(string name, CancellationToken ct = default)
     {

@@ -35,4 +35,11 @@ public sealed class ActiveUserGuard(TimeProvider time)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
             .AnyAsync(x => x.UserId == actor.UserId && x.Name == role, ct);
     }
+
+    /// <summary>The same check in a context of its own, for actions that do not open a transaction first (a read at a provider).</summary>
+    public async Task<bool> IsActiveInRoleAsync(IDbContextFactory<PortalDbContext> dbs, Actor actor, string role, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await IsActiveInRoleAsync(db, actor, role, ct);
+    }
 }

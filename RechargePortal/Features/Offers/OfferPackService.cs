@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
+using RechargePortal.Security;
 
 namespace RechargePortal.Features.Offers;
 
@@ -26,6 +27,7 @@ public sealed class OfferPackService(
     ProviderRegistry providers,
     IDbContextFactory<PortalDbContext> dbs,
     ProviderStatusNotifier notifier,
+    ActiveUserGuard guard,
     TimeProvider time,
     ILogger<OfferPackService> logger)
 {
@@ -99,6 +101,10 @@ public sealed class OfferPackService(
         notifier.NotifyChanged(provider.Name);
         return new OfferRefreshResult(true, added, updated, deactivated, null);
     }
+
+    /// <summary>"Refresh offer packs now": the job's refresh, for an active admin only; null, with nothing asked, for anyone else.</summary>
+    public async Task<OfferRefreshResult?> RefreshNowAsync(Actor actor, string providerName, CancellationToken ct = default) =>
+        await guard.IsActiveInRoleAsync(dbs, actor, Roles.Admin, ct) ? await RefreshAsync(providerName, ct) : null;
 
     /// <summary>The providers that list an active pack at this price: a pack recharge goes only to them.</summary>
     public static async Task<IReadOnlyList<string>> ListedByAsync(PortalDbContext db, MobileOperator op, NumberType type, Money price, CancellationToken ct) =>
