@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,9 @@ public static class DataRegistration
 
         // Registers IDbContextFactory<PortalDbContext> and, for Identity's stores, a scoped context.
         builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+        // The key ring that protects sign-in and antiforgery cookies lives in the database, not in a
+        // folder of this machine's: a restart, a redeploy or a second instance keeps everyone signed in.
+        builder.Services.AddDataProtection().SetApplicationName("RechargePortal").PersistKeysToDbContext<PortalDbContext>();
         builder.Services.AddOptions<SeedOptions>()
             .Bind(builder.Configuration.GetSection(SeedOptions.Section))
             .ValidateDataAnnotations()
