@@ -245,6 +245,9 @@ internal sealed class SimHost : IAsyncDisposable
             ["Recharge:DailyCountLimit"] = "1000000",
             ["Recharge:DailyAmountLimit"] = "1000000000",
             ["Recharge:DuplicateWindowMinutes"] = "0",
+            // The abuse limits are PlacementLimitTests' subject; here, as the daily limits, they stay out of the way (still counted on every placement).
+            ["RateLimits:RechargesPerResellerPerMinute"] = "100000",
+            ["RateLimits:FailedRechargesPerResellerPerDay"] = "1000000",
             // Shorter than the default 30 so that deadlines pass, and admins work the queue, while recharges keep coming.
             ["Recharge:DeadlineMinutes"] = "10",
         };

@@ -15,6 +15,9 @@ public sealed class PortalUser : IdentityUser
     /// <summary>An admin requires this account to sign in with an authenticator code (admins may be required by <c>Security:RequireAdminTwoFactor</c> too).</summary>
     public bool RequireTwoFactor { get; set; }
 
+    /// <summary>Recharge placements this reseller may attempt per minute, set by an admin; null = <c>RateLimits:RechargesPerResellerPerMinute</c>.</summary>
+    public int? RechargesPerMinuteLimit { get; set; }
+
     /// <summary>Locked by an admin or by too many wrong passwords, as of <paramref name="nowUtc"/>.</summary>
     public bool IsLockedAt(DateTimeOffset nowUtc) => LockoutEnd is { } end && end > nowUtc;
 }

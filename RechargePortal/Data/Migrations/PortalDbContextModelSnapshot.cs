@@ -215,6 +215,9 @@ namespace RechargePortal.Data.Migrations
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("RechargesPerMinuteLimit")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RequireTwoFactor")
                         .HasColumnType("INTEGER");
 
@@ -703,6 +706,32 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("RechargeContradictions", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RefusedPlacement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResellerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResellerId", "AtUtc");
+
+                    b.ToTable("RefusedPlacements", (string)null);
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1035,6 +1064,15 @@ namespace RechargePortal.Data.Migrations
                         .WithMany()
                         .HasForeignKey("RechargeId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RefusedPlacement", b =>
+                {
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResellerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -33,13 +33,21 @@ public sealed record QuoteResult(RechargeQuote? Quote, IReadOnlyDictionary<strin
     public bool Succeeded => Quote is not null;
 }
 
+/// <param name="Refusal">Set when an abuse limit refused it (an API answers 429), with <paramref name="RetryAfter"/>: when it may be tried again.</param>
 public sealed record PlaceResult(
-    long? RechargeId, string? Reference, IReadOnlyDictionary<string, string> Errors, string? Error = null, RecentRecharge? DuplicateOf = null)
+    long? RechargeId, string? Reference, IReadOnlyDictionary<string, string> Errors, string? Error = null, RecentRecharge? DuplicateOf = null,
+    PlaceRefusal? Refusal = null, TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => RechargeId is not null;
 
     internal static PlaceResult Refused(string error, string? field = null) =>
         new(null, null, field is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [field] = error }, field is null ? error : null);
+
+    internal static PlaceResult Limited(PlaceRefusal refusal, string error, TimeSpan retryAfter) =>
+        new(null, null, new Dictionary<string, string>(), error, Refusal: refusal, RetryAfter: retryAfter);
+
+    /// <summary>The message, wherever the refusal put it.</summary>
+    internal string Why => Error ?? string.Join(" ", Errors.Values);
 }
 
 /// <summary>A recharge as its pages show it.</summary>
@@ -79,9 +87,12 @@ public sealed class RechargeService(
     RechargeNotifier notifier,
     ActiveUserGuard guard,
     IOptions<RechargeOptions> options,
+    IOptions<RateLimitOptions> rateLimits,
     TimeProvider time)
 {
     private RechargeOptions Options => options.Value;
+
+    private RateLimitOptions Limits => rateLimits.Value;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -161,6 +172,15 @@ public sealed class RechargeService(
             return placed;
         }
 
+        // Over the per-minute limit already: refused by a read, so a client hammering past it never waits for the write lock.
+        await using (var read = await dbs.CreateDbContextAsync(ct))
+        {
+            if (await PlacementLimits.PerMinuteAsync(read, reseller.UserId, Limits, Now, ct) is { } limited)
+            {
+                return limited;
+            }
+        }
+
         var quote = await QuoteAsync(reseller.UserId, form, ct);
         if (quote.Quote is not { } q)
         {
@@ -192,12 +212,32 @@ public sealed class RechargeService(
                 return PlaceResult.Refused("This account has no wallet. Ask an admin.");
             }
 
+            // Counted again under the write lock: concurrent placements queue here, so the limit holds exactly.
+            if (await PlacementLimits.PerMinuteAsync(db, reseller.UserId, Limits, now, ct) is { } limitedNow)
+            {
+                return limitedNow;
+            }
+
+            // From here on every refusal is an attempt: recorded and committed, while its recharge (if any) is not.
+            async Task<PlaceResult> RefuseAsync(PlaceResult refused)
+            {
+                await PlacementLimits.RecordRefusalAsync(db, reseller.UserId, refused.Why, now, ct);
+                await tx.CommitAsync(ct);
+                return refused;
+            }
+
+            if (await PlacementLimits.FailedTodayAsync(db, reseller.UserId, Limits, time, ct) is { } capped)
+            {
+                return await RefuseAsync(capped);
+            }
+
             var dayStart = DhakaTime.StartOfDayUtc(DhakaTime.Today(time));
             var today = db.Set<Recharge>().Where(r => r.ResellerId == reseller.UserId && r.CreatedAtUtc >= dayStart && r.Status != RechargeStatus.Failed);
             var countToday = await today.CountAsync(ct);
             if (countToday >= Options.DailyCountLimit)
             {
-                return PlaceResult.Refused($"You have reached today's limit of {Options.DailyCountLimit} recharges. It resets at midnight (Bangladesh time).");
+                return await RefuseAsync(PlaceResult.Refused(
+                    $"You have reached today's limit of {Options.DailyCountLimit} recharges. It resets at midnight (Bangladesh time)."));
             }
 
             var amountToday = new Money(await today.SumAsync(r => (long?)r.AmountPoisha, ct) ?? 0);
@@ -205,8 +245,8 @@ public sealed class RechargeService(
             if (amountToday + order.Amount > dailyLimit)
             {
                 var left = dailyLimit - amountToday;
-                return PlaceResult.Refused(
-                    $"That is over today's limit of {dailyLimit}: {(left.IsPositive ? left : Money.Zero)} left until midnight (Bangladesh time).", RechargeFields.Amount);
+                return await RefuseAsync(PlaceResult.Refused(
+                    $"That is over today's limit of {dailyLimit}: {(left.IsPositive ? left : Money.Zero)} left until midnight (Bangladesh time).", RechargeFields.Amount));
             }
 
             if (!confirmDuplicate && await RecentDuplicateAsync(db, reseller.UserId, order, ct) is { } duplicate)
@@ -216,6 +256,8 @@ public sealed class RechargeService(
                     duplicate);
             }
 
+            const string beforeRecharge = "BeforeRecharge";
+            await tx.CreateSavepointAsync(beforeRecharge, ct);
             var recharge = Recharge.Create(RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now);
             db.Add(recharge);
             await db.SaveChangesAsync(ct);
@@ -223,10 +265,11 @@ public sealed class RechargeService(
                 RechargeWording.HoldMemo(order.Number, order.Operator, order.NumberType, recharge.Reference), ct);
             if (hold.Outcome != WalletOutcome.Applied)
             {
-                await tx.RollbackAsync(ct);
-                return PlaceResult.Refused(
+                await tx.RollbackToSavepointAsync(beforeRecharge, ct);
+                db.ChangeTracker.Clear();
+                return await RefuseAsync(PlaceResult.Refused(
                     hold.Outcome == WalletOutcome.InsufficientBalance ? $"Your wallet holds only {hold.BalanceAfter}. Nothing was charged." : hold.Error ?? "The wallet refused the hold.",
-                    RechargeFields.Amount);
+                    RechargeFields.Amount));
             }
 
             await tx.CommitAsync(ct);

@@ -40,6 +40,14 @@ public static class RechargeWording
         ? $"Correction: recharge {reference} was delivered after all (refund taken back, commission kept)"
         : $"Correction: recharge {reference} was reversed by the operator (amount returned, less commission paid)";
 
+    /// <summary>A placement refused by the per-minute limit, as the reseller reads it beside the form.</summary>
+    public static string TooManyAttempts(int perMinute, TimeSpan retryAfter) => string.Create(CultureInfo.InvariantCulture,
+        $"Too many recharges: at most {perMinute} a minute. Try again in {retryAfter.TotalSeconds:0} seconds. Nothing was charged.");
+
+    /// <summary>A placement refused by the daily cap on failed recharges.</summary>
+    public static string TooManyFailed(int perDay) => string.Create(CultureInfo.InvariantCulture,
+        $"{perDay} of your recharges failed today, the most allowed in a day: recharging is paused until midnight (Bangladesh time). Nothing was charged.");
+
     /// <summary>Why a recharge failed or waits, as the reseller reads it: no provider names, no vendor text.</summary>
     public static class ResellerNotes
     {
