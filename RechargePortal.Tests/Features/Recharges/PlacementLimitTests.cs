@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RechargePortal.Components.Shared;
+using RechargePortal.Features.Audit;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Users;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
@@ -134,6 +136,58 @@ public sealed class PlacementLimitTests
         Assert.Equal(4, await RechargesOfAsync(h, h.Reseller.UserId));
         Assert.Equal(Money.FromTaka(1_000 - (4 * 20)), await h.BalanceAsync());
         await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_limit_an_admin_raises_for_a_reseller_takes_effect_at_the_next_placement_and_is_audited()
+    {
+        await using var h = await PipelineHarness.StartAsync(PerMinute(2));
+        var admin = h.App.Services.GetRequiredService<UserAdminService>();
+        Assert.True((await TryPlaceAsync(h, h.Reseller)).Succeeded);
+        Assert.True((await TryPlaceAsync(h, h.Reseller)).Succeeded);
+        Assert.Equal(PlaceRefusal.RateLimited, (await TryPlaceAsync(h, h.Reseller)).Refusal);
+
+        var raised = await admin.SetRechargesPerMinuteLimitAsync(await h.App.AdminActorAsync(), h.Reseller.UserId, 4);
+
+        Assert.True(raised.Succeeded, raised.Message);
+        Assert.True((await TryPlaceAsync(h, h.Reseller)).Succeeded);
+        Assert.True((await TryPlaceAsync(h, h.Reseller)).Succeeded);
+        var fifth = await TryPlaceAsync(h, h.Reseller);
+        Assert.Equal(PlaceRefusal.RateLimited, fifth.Refusal);
+        Assert.Contains("at most 4 a minute", fifth.Error);
+        Assert.Equal(4, (await admin.ListAsync()).Single(u => u.Id == h.Reseller.UserId).RechargesPerMinuteLimit);
+        await using (var db = await h.App.DbAsync())
+        {
+            var audit = await db.AuditEntries.SingleAsync(a => a.Action == AuditActions.RechargeLimitChanged);
+            Assert.Equal(PortalAppFactory.AdminEmail, audit.ActorEmail);
+            Assert.Equal(h.Reseller.UserId, audit.TargetId);
+            Assert.Equal("default → 4 recharges a minute", audit.Details);
+        }
+
+        // Back to the default: empty.
+        Assert.True((await admin.SetRechargesPerMinuteLimitAsync(await h.App.AdminActorAsync(), h.Reseller.UserId, null)).Succeeded);
+        Assert.Null((await admin.ListAsync()).Single(u => u.Id == h.Reseller.UserId).RechargesPerMinuteLimit);
+        Assert.Contains("at most 2 a minute", (await TryPlaceAsync(h, h.Reseller)).Error);
+    }
+
+    [Fact]
+    public async Task A_recharge_limit_is_refused_out_of_range_for_a_non_reseller_and_for_anyone_but_an_active_admin()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var admin = h.App.Services.GetRequiredService<UserAdminService>();
+        var actor = await h.App.AdminActorAsync();
+        var auditor = await h.App.FindUserAsync(await h.App.CreateUserAsync(Roles.Auditor));
+
+        Assert.Equal("Enter a number from 1 to 100000, or leave it empty for the default.",
+            (await admin.SetRechargesPerMinuteLimitAsync(actor, h.Reseller.UserId, 0)).ErrorFor("Limit"));
+        Assert.NotNull((await admin.SetRechargesPerMinuteLimitAsync(actor, h.Reseller.UserId, 100_001)).ErrorFor("Limit"));
+        Assert.Equal("Only resellers place recharges.", (await admin.SetRechargesPerMinuteLimitAsync(actor, auditor.Id, 500)).Error);
+        Assert.False((await admin.SetRechargesPerMinuteLimitAsync(h.Reseller, h.Reseller.UserId, 500)).Succeeded);
+        Assert.False((await admin.SetRechargesPerMinuteLimitAsync(new Actor(auditor.Id, auditor.Email!, auditor.SecurityStamp), h.Reseller.UserId, 500)).Succeeded);
+
+        await using var db = await h.App.DbAsync();
+        Assert.Null((await db.Users.SingleAsync(u => u.Id == h.Reseller.UserId)).RechargesPerMinuteLimit);
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.RechargeLimitChanged));
     }
 
     [Fact]

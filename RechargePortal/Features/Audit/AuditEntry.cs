@@ -47,6 +47,7 @@ public static class AuditActions
     public const string RoleChanged = "RoleChanged";
     public const string TwoFactorRequired = "TwoFactorRequired";
     public const string TwoFactorNoLongerRequired = "TwoFactorNoLongerRequired";
+    public const string RechargeLimitChanged = "RechargeLimitChanged";
     public const string WalletCredited = "WalletCredited";
     public const string WalletDebited = "WalletDebited";
     public const string CommissionPlanCreated = "CommissionPlanCreated";
@@ -61,7 +62,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged, TwoFactorRequired, TwoFactorNoLongerRequired,
-        WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
+        RechargeLimitChanged, WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
         RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed,
     ];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace RechargePortal.Features.Users;
 
 public sealed record UserRow(
     string Id, string Email, string FullName, string? Role, bool IsLocked,
-    DateTime CreatedAtUtc, DateTime? LastLoginAtUtc, int FailedLogins, bool TwoFactorEnabled, bool RequireTwoFactor);
+    DateTime CreatedAtUtc, DateTime? LastLoginAtUtc, int FailedLogins, bool TwoFactorEnabled, bool RequireTwoFactor, int? RechargesPerMinuteLimit = null);
 
 public sealed class NewUserForm
 {
@@ -35,7 +36,8 @@ public sealed record AdminResult(bool Succeeded, IReadOnlyDictionary<string, str
 }
 
 /// <summary>
-/// Account administration: create, lock, unlock, reset password, change role, require two-factor sign-in. Each act runs in its
+/// Account administration: create, lock, unlock, reset password, change role, require two-factor sign-in, a reseller's
+/// recharge limit. Each act runs in its
 /// own scope and transaction, re-checks that the acting admin is still an active admin, and
 /// writes the audit log in the same transaction.
 /// </summary>
@@ -54,7 +56,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
         var now = time.GetUtcNow();
         return users.Select(u => new UserRow(
                 u.Id, u.Email ?? "", u.FullName, roles.GetValueOrDefault(u.Id), u.IsLockedAt(now),
-                u.CreatedAtUtc, u.LastLoginAtUtc, u.AccessFailedCount, u.TwoFactorEnabled, u.RequireTwoFactor))
+                u.CreatedAtUtc, u.LastLoginAtUtc, u.AccessFailedCount, u.TwoFactorEnabled, u.RequireTwoFactor, u.RechargesPerMinuteLimit))
             .ToList();
     }
 
@@ -225,6 +227,47 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             Audit(db, actor, required ? AuditActions.TwoFactorRequired : AuditActions.TwoFactorNoLongerRequired, user);
             return AdminResult.Ok;
         }, ct);
+
+    /// <summary>
+    /// Gives a reseller a limit of recharge placements per minute of their own (null: back to
+    /// <c>RateLimits:RechargesPerResellerPerMinute</c>). Takes effect at their next placement.
+    /// </summary>
+    public Task<AdminResult> SetRechargesPerMinuteLimitAsync(Actor actor, string userId, int? perMinute, CancellationToken ct = default)
+    {
+        if (perMinute is < 1 or > RateLimitOptions.MaxRechargesPerMinute)
+        {
+            return Task.FromResult(AdminResult.FieldFail(new Dictionary<string, string>
+            {
+                ["Limit"] = $"Enter a number from 1 to {RateLimitOptions.MaxRechargesPerMinute}, or leave it empty for the default.",
+            }));
+        }
+
+        return OnOtherUserAsync(actor, userId, "change the recharge limit of", async (db, users, user) =>
+        {
+            if (!await users.IsInRoleAsync(user, Roles.Reseller))
+            {
+                return AdminResult.Fail("Only resellers place recharges.");
+            }
+
+            var before = user.RechargesPerMinuteLimit;
+            if (before == perMinute)
+            {
+                return AdminResult.Ok;
+            }
+
+            user.RechargesPerMinuteLimit = perMinute;
+            var updated = await users.UpdateAsync(user);
+            if (!updated.Succeeded)
+            {
+                return AdminResult.Fail(Describe(updated));
+            }
+
+            Audit(db, actor, AuditActions.RechargeLimitChanged, user, $"{PerMinute(before)} → {PerMinute(perMinute)} recharges a minute");
+            return AdminResult.Ok;
+        }, ct);
+
+        static string PerMinute(int? limit) => limit?.ToString(CultureInfo.InvariantCulture) ?? "default";
+    }
 
     private Task<AdminResult> OnOtherUserAsync(
         Actor actor, string userId, string verb,
