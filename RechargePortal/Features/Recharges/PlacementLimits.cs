@@ -55,7 +55,7 @@ internal static class PlacementLimits
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>A day of refusals is kept, enough to see what a reseller ran into; older ones count towards nothing.</summary>
+    /// <summary>A reseller's refusals older than this count towards nothing: they go at the reseller's next refusal (a day shows what they ran into).</summary>
     private static readonly TimeSpan RefusalsKept = TimeSpan.FromDays(1);
 
     /// <summary>Refused when the reseller's attempts in the last minute reached their limit; otherwise null.</summary>
