@@ -130,10 +130,11 @@ public sealed class ProviderAdminService(
         return true;
     }
 
-    /// <summary>The call log, newest first, one page of it.</summary>
-    public async Task<(IReadOnlyList<CallRow> Rows, int Total)> CallsAsync(string? provider, int skip, int take, CancellationToken ct = default)
+    /// <summary>The call log, newest first, one page of it: for an active admin or auditor.</summary>
+    public async Task<(IReadOnlyList<CallRow> Rows, int Total)> CallsAsync(Actor actor, string? provider, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        await guard.DemandReaderAsync(db, actor, "the upstream call log", ct);
         var query = db.Set<UpstreamCall>().AsNoTracking();
         if (!string.IsNullOrEmpty(provider))
         {
