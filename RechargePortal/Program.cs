@@ -45,6 +45,7 @@ app.UseRouting();
 app.UseSignInRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAccessRefusedAs403();
 app.UseTwoFactorRequirement();
 app.UseAntiforgery();
 

@@ -136,8 +136,8 @@ internal sealed record HungSubmission(string Reference, HostLife Host, TaskCompl
 /// </summary>
 internal sealed class FakeVendor(VendorKind kind, string name, SimulationOptions options, FakeTimeProvider clock, CrashBudget crashes)
 {
-    public const string EcareUrl = "http://ecare.sim.invalid/myportal/api/rechargeapi/recharge_api_thirdparty.php";
-    public const string FlexiBaseUrl = "http://flexi.sim.invalid";
+    public const string EcareUrl = "https://ecare.sim.invalid/myportal/api/rechargeapi/recharge_api_thirdparty.php";
+    public const string FlexiBaseUrl = "https://flexi.sim.invalid";
     public const string AccessId = "portal";
     public const string AccessPass = "Sim-Ecare-Pass-7731";
     public const string FlexiUser = "portal";

@@ -115,6 +115,16 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         return new Actor(admin.Id, AdminEmail, admin.SecurityStamp);
     }
 
+    /// <summary>The actor of an account as its session carries it (its current security stamp).</summary>
+    public async Task<Actor> ActorAsync(string email)
+    {
+        var user = await FindUserAsync(email);
+        return new Actor(user.Id, email, user.SecurityStamp);
+    }
+
+    /// <summary>A new account in <paramref name="role"/>, as its actor.</summary>
+    public async Task<Actor> NewActorAsync(string role) => await ActorAsync(await CreateUserAsync(role));
+
     /// <summary>Creates an account the way an admin does, through <see cref="UserAdminService"/>.</summary>
     public async Task<string> CreateUserAsync(string role, string? email = null)
     {

@@ -11,6 +11,7 @@ public sealed record ProviderOverview(
     ProviderKind Kind,
     string Host,
     bool IsSandbox,
+    bool IsPlainHttp,
     bool Paused,
     bool SupportsOfferPacks,
     long? LastBalancePoisha,
@@ -54,7 +55,7 @@ public sealed class ProviderAdminService(
                 .Select(c => new { c.Operation, c.Outcome, c.AtUtc })
                 .FirstOrDefaultAsync(ct);
             result.Add(new ProviderOverview(
-                p.Name, p.Kind, p.Host, p.IsSandbox, state?.Paused ?? false, p.SupportsOfferPacks,
+                p.Name, p.Kind, p.Host, p.IsSandbox, p.IsPlainHttp, state?.Paused ?? false, p.SupportsOfferPacks,
                 state?.LastBalancePoisha, state?.LastBalanceAtUtc, p.LowBalanceThresholdPoisha, state?.OfferPacksRefreshedAtUtc, state?.OfferPacksRefused,
                 lastError is null ? null : $"{lastError.Operation}: {lastError.Outcome}", lastError?.AtUtc));
         }
@@ -130,10 +131,11 @@ public sealed class ProviderAdminService(
         return true;
     }
 
-    /// <summary>The call log, newest first, one page of it.</summary>
-    public async Task<(IReadOnlyList<CallRow> Rows, int Total)> CallsAsync(string? provider, int skip, int take, CancellationToken ct = default)
+    /// <summary>The call log, newest first, one page of it: for an active admin or auditor.</summary>
+    public async Task<(IReadOnlyList<CallRow> Rows, int Total)> CallsAsync(Actor actor, string? provider, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        await guard.DemandReaderAsync(db, actor, "the upstream call log", ct);
         var query = db.Set<UpstreamCall>().AsNoTracking();
         if (!string.IsNullOrEmpty(provider))
         {

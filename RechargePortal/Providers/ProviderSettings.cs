@@ -57,9 +57,26 @@ public sealed class ProviderSettings
     [Range(1, 256)]
     public int MaxConcurrentCalls { get; set; } = 8;
 
+    /// <summary>
+    /// Accepts a plain <c>http://</c> address outside Development (ECARE then sends its password, Flexi its key, unencrypted);
+    /// the providers page shows a warning. Not needed for the sandbox or an address on this machine (loopback).
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
     public string? Address => Kind == ProviderKind.Flexi ? BaseUrl : Url;
 
+    /// <summary>The configuration key of <see cref="Address"/>, e.g. <c>Url</c>.</summary>
+    public string AddressKey => Kind == ProviderKind.Flexi ? nameof(BaseUrl) : nameof(Url);
+
     public bool IsSandbox => string.Equals(Address?.Trim(), SandboxAddress, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An <c>http://</c> address: requests, credentials included, go unencrypted. The sandbox never leaves the process.</summary>
+    public bool IsPlainHttp => !IsSandbox && AddressUri?.Scheme == Uri.UriSchemeHttp;
+
+    /// <summary>An address on this machine (localhost, 127.x.x.x, ::1): nothing crosses a network, whatever the scheme.</summary>
+    public bool IsLoopback => AddressUri?.IsLoopback == true;
+
+    private Uri? AddressUri => Uri.TryCreate(Address?.Trim(), UriKind.Absolute, out var uri) ? uri : null;
 
     /// <summary>Values that must never appear in a log, the database or a page.</summary>
     public IReadOnlyList<string> Secrets =>

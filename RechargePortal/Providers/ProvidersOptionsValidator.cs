@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace RechargePortal.Providers;
 
-/// <summary>Checks every provider section at start, and keeps the sandbox out of Production unless allowed.</summary>
+/// <summary>
+/// Checks every provider section at start, keeps the sandbox out of Production unless allowed, and refuses a plain
+/// http address outside Development unless the provider allows it (ECARE sends its password in the query string).
+/// Loopback is exempt: nothing leaves the machine (the tests' fake vendors, a local TLS tunnel), as is the in-process sandbox.
+/// </summary>
 public sealed class ProvidersOptionsValidator(IHostEnvironment environment) : IValidateOptions<ProvidersOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProvidersOptions options)
@@ -43,6 +47,12 @@ public sealed class ProvidersOptionsValidator(IHostEnvironment environment) : IV
                     }
 
                     break;
+            }
+
+            if (p.IsPlainHttp && !p.IsLoopback && !p.AllowInsecureHttp && !environment.IsDevelopment())
+            {
+                errors.Add($"{at}:{p.AddressKey} is plain http outside Development, so {p.Name}'s credentials would cross the network unencrypted " +
+                    $"(ECARE sends its password in the query string): use an https:// address, or set {at}:AllowInsecureHttp=true to accept it.");
             }
 
             if (p.IsSandbox && environment.IsProduction() && !options.AllowSandbox)

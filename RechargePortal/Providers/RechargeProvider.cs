@@ -106,6 +106,9 @@ public interface IRechargeProvider
 
     bool IsSandbox { get; }
 
+    /// <summary>Talks to its vendor over plain http (the providers page warns).</summary>
+    bool IsPlainHttp { get; }
+
     bool SupportsOfferPacks { get; }
 
     /// <summary>In poisha; below it the portal warns.</summary>

@@ -33,6 +33,8 @@ public abstract class UpstreamAdapter(
 
     public bool IsSandbox => Settings.IsSandbox;
 
+    public bool IsPlainHttp => Settings.IsPlainHttp;
+
     public abstract string Host { get; }
 
     public virtual bool SupportsOfferPacks => false;

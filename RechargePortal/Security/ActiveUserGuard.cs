@@ -6,7 +6,8 @@ namespace RechargePortal.Security;
 /// <summary>
 /// Re-checks, against the database, that the person acting still may act: the account exists,
 /// is not locked, and its security stamp is the one their session was issued with. Every
-/// admin and money action calls it inside its own transaction, so a lock takes effect at once.
+/// admin and money action calls it inside its own transaction, so a lock takes effect at once;
+/// every read of other people's data calls a <c>Demand...</c> method, which refuses by throwing <see cref="AccessRefusedException"/>.
 /// </summary>
 public sealed class ActiveUserGuard(TimeProvider time)
 {
@@ -24,7 +25,10 @@ public sealed class ActiveUserGuard(TimeProvider time)
         return actor.SecurityStamp is null || actor.SecurityStamp == user.SecurityStamp;
     }
 
-    public async Task<bool> IsActiveInRoleAsync(PortalDbContext db, Actor actor, string role, CancellationToken ct = default)
+    public Task<bool> IsActiveInRoleAsync(PortalDbContext db, Actor actor, string role, CancellationToken ct = default) =>
+        IsActiveInAnyRoleAsync(db, actor, [role], ct);
+
+    public async Task<bool> IsActiveInAnyRoleAsync(PortalDbContext db, Actor actor, IReadOnlyCollection<string> roles, CancellationToken ct = default)
     {
         if (!await IsActiveAsync(db, actor, ct))
         {
@@ -33,7 +37,7 @@ public sealed class ActiveUserGuard(TimeProvider time)
 
         return await db.UserRoles
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
-            .AnyAsync(x => x.UserId == actor.UserId && x.Name == role, ct);
+            .AnyAsync(x => x.UserId == actor.UserId && roles.Contains(x.Name!), ct);
     }
 
     /// <summary>The same check in a context of its own, for actions that do not open a transaction first (a read at a provider).</summary>
@@ -42,4 +46,41 @@ public sealed class ActiveUserGuard(TimeProvider time)
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await IsActiveInRoleAsync(db, actor, role, ct);
     }
+
+    // ---- Reads: a refusal is an AccessRefusedException, never data ----
+
+    /// <summary>Who reads everyone's data (reports, the audit log, every wallet, the call log, the review queue).</summary>
+    public static readonly IReadOnlyList<string> Readers = [Roles.Admin, Roles.Auditor];
+
+    /// <summary>An active admin or auditor reads everyone's <paramref name="what"/>; anyone else is refused.</summary>
+    public async Task DemandReaderAsync(PortalDbContext db, Actor actor, string what, CancellationToken ct = default)
+    {
+        if (!await IsActiveInAnyRoleAsync(db, actor, Readers, ct))
+        {
+            throw new AccessRefusedException(actor, what);
+        }
+    }
+
+    public async Task DemandReaderAsync(IDbContextFactory<PortalDbContext> dbs, Actor actor, string what, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await DemandReaderAsync(db, actor, what, ct);
+    }
+
+    /// <summary>
+    /// One reseller's <paramref name="what"/> (wallet, statement, recharges), owned by <paramref name="ownerId"/>: the active
+    /// reseller themself, or an active admin or auditor. An unknown owner (null) is readers-only, so a reseller learns nothing of it.
+    /// </summary>
+    public async Task DemandOwnerOrReaderAsync(PortalDbContext db, Actor actor, string? ownerId, string what, CancellationToken ct = default)
+    {
+        IReadOnlyCollection<string> roles = ownerId == actor.UserId ? [Roles.Reseller, .. Readers] : Readers;
+        if (!await IsActiveInAnyRoleAsync(db, actor, roles, ct))
+        {
+            throw new AccessRefusedException(actor, what);
+        }
+    }
+
+    /// <summary>True when the actor is an active admin or auditor (reads see everything, as staff see it).</summary>
+    public Task<bool> IsReaderAsync(PortalDbContext db, Actor actor, CancellationToken ct = default) =>
+        IsActiveInAnyRoleAsync(db, actor, Readers, ct);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace RechargePortal.Security;
 
@@ -15,4 +16,7 @@ public sealed record Actor(string UserId, string Email, string? SecurityStamp)
         var email = principal.FindFirstValue(ClaimTypes.Email) ?? principal.Identity?.Name ?? id;
         return new Actor(id, email, principal.FindFirstValue(SecurityStampClaim));
     }
+
+    /// <summary>The signed-in actor of a page, from its cascading authentication state.</summary>
+    public static async Task<Actor> FromAsync(Task<AuthenticationState> state) => From((await state).User);
 }

@@ -21,9 +21,9 @@ public sealed class AuditLogServiceTests(PortalAppFactory app) : IClassFixture<P
             await wallets.CreditAsync(admin, walletId, Money.FromTaka(i * 100), $"AUDIT-REF-{i}", null, Guid.NewGuid().ToString());
         }
 
-        var credits = await AuditLog.QueryAsync(new AuditFilter(Action: AuditActions.WalletCredited, Search: "AUDIT-REF"), 0, 2);
-        var secondPage = await AuditLog.QueryAsync(new AuditFilter(Action: AuditActions.WalletCredited, Search: "AUDIT-REF"), 2, 2);
-        var none = await AuditLog.QueryAsync(new AuditFilter(From: new DateOnly(2001, 1, 1), To: new DateOnly(2001, 1, 2)), 0, 10);
+        var credits = await AuditLog.QueryAsync(admin, new AuditFilter(Action: AuditActions.WalletCredited, Search: "AUDIT-REF"), 0, 2);
+        var secondPage = await AuditLog.QueryAsync(admin, new AuditFilter(Action: AuditActions.WalletCredited, Search: "AUDIT-REF"), 2, 2);
+        var none = await AuditLog.QueryAsync(admin, new AuditFilter(From: new DateOnly(2001, 1, 1), To: new DateOnly(2001, 1, 2)), 0, 10);
 
         Assert.Equal(3, credits.Total);
         Assert.Equal(2, credits.Rows.Count);
@@ -37,7 +37,7 @@ public sealed class AuditLogServiceTests(PortalAppFactory app) : IClassFixture<P
     {
         var email = await app.CreateUserAsync(Roles.Reseller);
 
-        var page = await AuditLog.QueryAsync(new AuditFilter(Action: AuditActions.UserCreated, Search: email), 0, 10);
+        var page = await AuditLog.QueryAsync(await app.NewActorAsync(Roles.Auditor), new AuditFilter(Action: AuditActions.UserCreated, Search: email), 0, 10);
 
         Assert.Equal(email, Assert.Single(page.Rows).TargetDisplay);
     }

@@ -15,11 +15,7 @@ public sealed class AuditorDashboardTests(ReportsAppFixture fixture) : IClassFix
 
     private readonly BunitContext ctx = fixture.NewContext();
 
-    public Task InitializeAsync()
-    {
-        ReportsAppFixture.SignIn(ctx, "auditor-id", "auditor@test.local", Roles.Auditor);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => fixture.SignInNewAsync(ctx, Roles.Auditor);
 
     public async Task DisposeAsync() => await ctx.DisposeAsync();
 

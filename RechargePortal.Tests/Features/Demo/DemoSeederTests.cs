@@ -197,7 +197,7 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
     {
         var reports = App.Services.GetRequiredService<ReportService>();
         var all = ReportFilter.ForDays(Seeded.FirstDay, Seeded.LastDay);
-        var totals = await reports.TotalsAsync(all);
+        var totals = await reports.TotalsAsync(await App.AdminActorAsync(), all);
         await using var db = await App.DbAsync();
         var rows = await db.Set<Recharge>().AsNoTracking().ToListAsync();
         var succeeded = rows.Where(r => r.Status == RechargeStatus.Succeeded).ToList();
@@ -213,7 +213,7 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
         var holds = await db.LedgerEntries.Where(e => e.Kind == LedgerKind.RechargeHold).Select(e => new { e.RechargeId, e.AmountPoisha }).ToListAsync();
         Assert.Equal(totals.Sales.Poisha, -holds.Where(h => succeededIds.Contains(h.RechargeId!.Value)).Sum(h => h.AmountPoisha));
 
-        var summary = await reports.SummaryAsync(all);
+        var summary = await reports.SummaryAsync(await App.AdminActorAsync(), all);
         Assert.Equal(totals, summary.Overall);
         Assert.Equal(SeededDemoApp.Days, summary.ByDay.Count);
         foreach (var part in new[] { summary.ByDay, summary.ByOperator, summary.ByProvider, summary.ByReseller })
@@ -228,14 +228,14 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
             Assert.Equal(rows.Count(r => r.BusinessDay == date), day.Totals.Count);
         }
 
-        var page = await reports.TransactionsAsync(all, TransactionSort.Time, descending: true, skip: 0, take: 25);
+        var page = await reports.TransactionsAsync(await App.AdminActorAsync(), all, TransactionSort.Time, descending: true, skip: 0, take: 25);
         Assert.Equal(rows.OrderByDescending(r => r.CreatedAtUtc).ThenByDescending(r => r.Id).Take(25).Select(r => r.Id), page.Select(p => p.Id));
     }
 
     [Fact]
     public async Task Reconciliation_matches_on_most_days_and_shows_top_ups_and_mismatches()
     {
-        var rows = await App.Services.GetRequiredService<ReportService>().ReconciliationAsync(Seeded.FirstDay, Seeded.LastDay);
+        var rows = await App.Services.GetRequiredService<ReportService>().ReconciliationAsync(await App.AdminActorAsync(), Seeded.FirstDay, Seeded.LastDay);
         var past = rows.Where(r => !r.DayInProgress).ToList();
         Assert.NotEmpty(past);
         foreach (var provider in past.GroupBy(r => r.Provider))
@@ -291,7 +291,7 @@ public sealed class DemoSeederAgainTests
         Assert.Equal(600, await db.Set<Recharge>().Select(r => r.Reference).Distinct().CountAsync());
         Assert.Equal(600, await db.Set<Recharge>().Select(r => r.ClientRequestId).Distinct().CountAsync());
         // The latest readings take both batches' sales into account.
-        var reconciliation = await app.Services.GetRequiredService<ReportService>().ReconciliationAsync(second.FirstDay, second.LastDay);
+        var reconciliation = await app.Services.GetRequiredService<ReportService>().ReconciliationAsync(await app.AdminActorAsync(), second.FirstDay, second.LastDay);
         Assert.Contains(reconciliation, r => !r.DayInProgress && r.Matches && r.Succeeded > 0);
     }
 

@@ -46,7 +46,7 @@ public sealed class HangfireReconciliationTests
         }
 
         Assert.True(status == RechargeStatus.Succeeded, $"ended as {status?.ToString() ?? "nothing within 90 s"}: {await DescribeAsync(app)}");
-        Assert.Equal(Money.FromTaka(450), await app.Services.GetRequiredService<WalletService>().BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(450), await app.Services.GetRequiredService<WalletService>().BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await app.AssertLedgerConsistentAsync(walletId);
     }
 

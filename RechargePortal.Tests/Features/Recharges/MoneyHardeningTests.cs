@@ -210,7 +210,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         Assert.Equal(RechargeStatus.Failed, (await h.LoadAsync(id)).Status);
         Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
         Assert.Equal(1, await Reviews.OpenContradictionsAsync());
-        Assert.NotNull(Assert.Single(await Reviews.QueueAsync(), d => d.Recharge.Id == id).Contradiction);
+        Assert.NotNull(Assert.Single(await Reviews.QueueAsync(await h.App.AdminActorAsync()), d => d.Recharge.Id == id).Contradiction);
 
         // One late check only: later sweeps do not ask again.
         var asked = StatusQueriesOf(id);
@@ -229,7 +229,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund, LedgerKind.Adjustment], entries.Select(e => e.Kind));
         Assert.Equal(admin.Email, entries[2].ActorEmail);
         Assert.Equal(0, await Reviews.OpenContradictionsAsync());
-        Assert.DoesNotContain(await Reviews.QueueAsync(), d => d.Recharge.Id == id);
+        Assert.DoesNotContain(await Reviews.QueueAsync(await h.App.AdminActorAsync()), d => d.Recharge.Id == id);
         Assert.Single(await AuditAsync(id, AuditActions.ContradictionCorrected));
         await h.AssertConsistentAsync();
     }

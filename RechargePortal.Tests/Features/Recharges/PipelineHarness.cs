@@ -132,7 +132,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         return await db.Set<Recharge>().AsNoTracking().Include(r => r.Attempts).SingleAsync(r => r.Id == id);
     }
 
-    public async Task<Money> BalanceAsync() => await App.Services.GetRequiredService<WalletService>().BalanceOfAsync(WalletId);
+    public async Task<Money> BalanceAsync() => await App.Services.GetRequiredService<WalletService>().BalanceOfAsync(await App.AdminActorAsync(), WalletId);
 
     public async Task<List<LedgerEntry>> EntriesOfAsync(long rechargeId)
     {

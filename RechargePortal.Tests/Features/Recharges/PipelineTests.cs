@@ -5,6 +5,7 @@ using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
 using RechargePortal.Providers.Routing;
+using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
 namespace RechargePortal.Tests.Features.Recharges;
@@ -77,10 +78,11 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(RechargeStatus.Failed, done.Status);
         Assert.Contains("Recharge failed at operator", done.StatusReason);
         // The reseller is told what happened, not which provider serves them nor its raw text.
-        var seen = await h.Recharges.FindAsync(id, h.Reseller.UserId);
+        var seen = await h.Recharges.FindAsync(h.Reseller, id);
         Assert.Equal("The operator did not deliver it.", seen!.StatusReason);
         Assert.Null(seen.Provider);
-        Assert.Null(await h.Recharges.FindAsync(id, "someone-else"));
+        var otherReseller = await h.App.NewActorAsync(Roles.Reseller);
+        await Assert.ThrowsAsync<AccessRefusedException>(() => h.Recharges.FindAsync(otherReseller, id));
         Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
         Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
         await h.AssertConsistentAsync();
@@ -383,7 +385,7 @@ public sealed class PipelineTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var quote = await h.Recharges.QuoteAsync(h.Reseller.UserId, PipelineHarness.Form(amount: "19"));
+        var quote = await h.Recharges.QuoteAsync(h.Reseller, PipelineHarness.Form(amount: "19"));
 
         Assert.True(quote.Succeeded, string.Join("; ", quote.Errors.Values));
         Assert.Contains("1 GB", quote.Quote!.Pack!.Description);

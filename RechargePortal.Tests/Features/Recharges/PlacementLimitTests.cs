@@ -39,7 +39,7 @@ public sealed class PlacementLimitTests
     }
 
     private static async Task<Money> BalanceOfAsync(PipelineHarness h, string userId) =>
-        (await h.App.Services.GetRequiredService<WalletService>().FindByUserAsync(userId))!.Balance;
+        (await h.App.Services.GetRequiredService<WalletService>().FindByUserAsync(await h.App.AdminActorAsync(), userId))!.Balance;
 
     [Fact]
     public async Task The_121st_placement_within_a_minute_is_refused_with_the_reason_and_nothing_is_held_or_sent_and_after_the_minute_it_is_placed()

@@ -50,12 +50,12 @@ public sealed class ReviewAppFixture : IDisposable
             reseller, new RechargeForm { Number = number, NumberType = NumberType.Prepaid, Amount = amount }, Guid.NewGuid().ToString("N"), false);
         Assert.True(placed.Succeeded, placed.Error ?? string.Join("; ", placed.Errors.Values));
         var id = placed.RechargeId!.Value;
-        Assert.Equal(RechargeStatus.Processing, (await Recharges.FindAsync(id, null))!.Status);
+        Assert.Equal(RechargeStatus.Processing, (await Recharges.FindAsync(await App.AdminActorAsync(), id))!.Status);
 
         Time.Advance(TimeSpan.FromMinutes(31));
         await App.Services.GetRequiredService<RechargeProcessor>().SweepAsync();
 
-        var view = (await Recharges.FindAsync(id, null))!;
+        var view = (await Recharges.FindAsync(await App.AdminActorAsync(), id))!;
         Assert.Equal(RechargeStatus.NeedsReview, view.Status);
         return new InReview(id, view.Reference, userId, walletId, reseller, view);
     }

@@ -18,7 +18,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     {
         var item = await fixture.RechargeInReviewAsync();
 
-        var queue = await Reviews.QueueAsync();
+        var queue = await Reviews.QueueAsync(await fixture.App.AdminActorAsync());
 
         var detail = Assert.Single(queue, d => d.Recharge.Id == item.Id);
         Assert.Equal(queue.OrderBy(d => d.Recharge.Id).Select(d => d.Recharge.Id), queue.Select(d => d.Recharge.Id));
@@ -37,12 +37,12 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     public async Task Checking_now_asks_the_provider_and_keeps_it_in_review_while_it_is_still_pending()
     {
         var item = await fixture.RechargeInReviewAsync();
-        var before = (await Reviews.DetailAsync(item.Id))!.ChecksDone;
+        var before = (await Reviews.DetailAsync(await fixture.App.AdminActorAsync(), item.Id))!.ChecksDone;
 
         var outcome = await Reviews.CheckNowAsync(await fixture.App.AdminActorAsync(), item.Id);
 
         Assert.Equal(CheckOutcome.StillPending, outcome);
-        var after = (await Reviews.DetailAsync(item.Id))!;
+        var after = (await Reviews.DetailAsync(await fixture.App.AdminActorAsync(), item.Id))!;
         Assert.Equal(RechargeStatus.NeedsReview, after.Recharge.Status);
         Assert.Equal(before + 1, after.ChecksDone);
         await using (var db = await fixture.App.DbAsync())
@@ -70,7 +70,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var result = await Reviews.ResolveAsync(admin, item.Id, true, "Ecare support confirmed delivery, ticket 4411", overrideAnswer: true);
 
         Assert.True(result.Succeeded, result.Error);
-        var view = (await Recharges.FindAsync(item.Id, null))!;
+        var view = (await Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!;
         Assert.Equal(RechargeStatus.Succeeded, view.Status);
         Assert.Equal(Money.FromTaka(1_000) - Money.FromTaka(100) + view.Commission, await BalanceAsync(item.WalletId));
         Assert.True(view.Commission.IsPositive);
@@ -80,7 +80,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.Equal(admin.Email, audit.ActorEmail);
         Assert.Contains("Marked successful", audit.Details);
         Assert.Contains("ticket 4411", audit.Details);
-        Assert.DoesNotContain(await Reviews.QueueAsync(), d => d.Recharge.Id == item.Id);
+        Assert.DoesNotContain(await Reviews.QueueAsync(await fixture.App.AdminActorAsync()), d => d.Recharge.Id == item.Id);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
 
         // A second decision, either way, changes nothing.
@@ -90,7 +90,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.False(again.Succeeded);
         Assert.False(opposite.Succeeded);
         Assert.Contains("already", opposite.Error);
-        Assert.Equal(RechargeStatus.Succeeded, (await Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.Succeeded, (await Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         Assert.Equal(1, await LedgerCountAsync(item.Id, LedgerKind.Commission));
         Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
         Assert.Single(await AuditOfAsync(item.Id));
@@ -107,7 +107,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var result = await Reviews.ResolveAsync(admin, item.Id, false, "Customer says nothing arrived; Ecare has no record", overrideAnswer: true);
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal(RechargeStatus.Failed, (await Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.Failed, (await Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         Assert.Equal(Money.FromTaka(1_000), await BalanceAsync(item.WalletId));
         Assert.Equal(1, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
         Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.Commission));
@@ -134,7 +134,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     {
         var item = await fixture.RechargeInReviewAsync();
         var admin = await fixture.App.AdminActorAsync();
-        var checksBefore = (await Reviews.DetailAsync(item.Id))!.ChecksDone;
+        var checksBefore = (await Reviews.DetailAsync(await fixture.App.AdminActorAsync(), item.Id))!.ChecksDone;
 
         var result = await Reviews.ResolveAsync(admin, item.Id, successful, "Customer says nothing arrived");
 
@@ -142,7 +142,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.True(result.NeedsOverride);
         Assert.Equal("Override", result.Field);
         Assert.Contains("Pending", result.Error);
-        var after = (await Reviews.DetailAsync(item.Id))!;
+        var after = (await Reviews.DetailAsync(await fixture.App.AdminActorAsync(), item.Id))!;
         Assert.Equal(RechargeStatus.NeedsReview, after.Recharge.Status);
         Assert.Equal(checksBefore + 1, after.ChecksDone);
         Assert.Equal(Money.FromTaka(900), await BalanceAsync(item.WalletId));
@@ -153,7 +153,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var overridden = await Reviews.ResolveAsync(admin, item.Id, successful, "Customer says nothing arrived", overrideAnswer: true);
 
         Assert.True(overridden.Succeeded, overridden.Error);
-        Assert.Equal(successful ? RechargeStatus.Succeeded : RechargeStatus.Failed, (await Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(successful ? RechargeStatus.Succeeded : RechargeStatus.Failed, (await Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         Assert.Contains("override: the provider said Pending", Assert.Single(await AuditOfAsync(item.Id)).Details);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
     }
@@ -178,7 +178,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         Assert.False(result.Succeeded);
         Assert.Equal("Note", result.Field);
         Assert.False(string.IsNullOrEmpty(result.Error));
-        Assert.Equal(RechargeStatus.NeedsReview, (await Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.NeedsReview, (await Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         Assert.Equal(Money.FromTaka(900), await BalanceAsync(item.WalletId));
         Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
         Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.Commission));
@@ -194,7 +194,7 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
         var result = await Reviews.ResolveAsync(item.Reseller, item.Id, false, "refund me", overrideAnswer: true);
 
         Assert.False(result.Succeeded);
-        Assert.Equal(RechargeStatus.NeedsReview, (await Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.NeedsReview, (await Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         Assert.Equal(Money.FromTaka(900), await BalanceAsync(item.WalletId));
         Assert.Empty(await AuditOfAsync(item.Id));
     }

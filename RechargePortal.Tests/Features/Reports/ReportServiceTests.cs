@@ -4,6 +4,7 @@ using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Reports;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
+using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
 namespace RechargePortal.Tests.Features.Reports;
@@ -14,7 +15,12 @@ namespace RechargePortal.Tests.Features.Reports;
 /// </summary>
 public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
+    private Actor? auditor;
+
     private ReportService Reports => app.Services.GetRequiredService<ReportService>();
+
+    /// <summary>The figures are read as an auditor reads them (the service refuses anyone not an active admin or auditor).</summary>
+    private async Task<Actor> AuditorAsync() => auditor ??= await app.NewActorAsync(Roles.Auditor);
 
     private static ReportFilter Month(int year, int month) =>
         ReportFilter.ForDays(new DateOnly(year, month, 1), new DateOnly(year, month, DateTime.DaysInMonth(year, month)));
@@ -52,8 +58,8 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
         }
 
         var all = Month(2025, 3);
-        var page = await Reports.TransactionsAsync(all, TransactionSort.Time, descending: true, skip: 0, take: 10);
-        var totals = await Reports.TotalsAsync(all);
+        var page = await Reports.TransactionsAsync(await AuditorAsync(), all, TransactionSort.Time, descending: true, skip: 0, take: 10);
+        var totals = await Reports.TotalsAsync(await AuditorAsync(), all);
 
         Assert.Equal(10, page.Count);
         Assert.Equal("01911111111", page[0].Number);
@@ -75,31 +81,31 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         var processing = all.Copy();
         processing.Status = "Processing";
-        Assert.Equal(1, (await Reports.TotalsAsync(processing)).Count);
+        Assert.Equal(1, (await Reports.TotalsAsync(await AuditorAsync(), processing)).Count);
 
         var ofB = all.Copy();
         ofB.ResellerId = b;
-        var bRows = await Reports.TransactionsAsync(ofB, TransactionSort.Time, true, 0, 50);
+        var bRows = await Reports.TransactionsAsync(await AuditorAsync(), ofB, TransactionSort.Time, true, 0, 50);
         Assert.Equal(4, bRows.Count);
         Assert.All(bRows, r => Assert.Equal("Needs review", r.StatusText));
 
         var postpaid = all.Copy();
         postpaid.NumberType = NumberType.Postpaid;
-        Assert.Equal(5, (await Reports.TotalsAsync(postpaid)).Count);
+        Assert.Equal(5, (await Reports.TotalsAsync(await AuditorAsync(), postpaid)).Count);
 
         // The number search takes what a person types: +880 prefix, dashes, part of the number.
         var search = all.Copy();
         search.Number = "+880 1812-345603";
-        var found = Assert.Single(await Reports.TransactionsAsync(search, TransactionSort.Time, true, 0, 25));
+        var found = Assert.Single(await Reports.TransactionsAsync(await AuditorAsync(), search, TransactionSort.Time, true, 0, 25));
         Assert.Equal("01812345603", found.Number);
         search.Number = "34560";
-        Assert.Equal(5, (await Reports.TotalsAsync(search)).Count);
+        Assert.Equal(5, (await Reports.TotalsAsync(await AuditorAsync(), search)).Count);
 
         // Commission shows what was earned: nothing on a failed recharge.
         var failed = all.Copy();
         failed.Status = "Failed (refunded)";
-        Assert.All(await Reports.TransactionsAsync(failed, TransactionSort.Time, true, 0, 25), r => Assert.Equal(Money.Zero, r.Commission));
-        Assert.Equal(Money.Zero, (await Reports.TotalsAsync(failed)).Commission);
+        Assert.All(await Reports.TransactionsAsync(await AuditorAsync(), failed, TransactionSort.Time, true, 0, 25), r => Assert.Equal(Money.Zero, r.Commission));
+        Assert.Equal(Money.Zero, (await Reports.TotalsAsync(await AuditorAsync(), failed)).Commission);
     }
 
     [Fact]
@@ -117,12 +123,12 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
         var seen = new List<TransactionRow>();
         for (var skip = 0; skip < amounts.Length; skip += 4)
         {
-            seen.AddRange(await Reports.TransactionsAsync(filter, TransactionSort.Amount, descending: false, skip, take: 4));
+            seen.AddRange(await Reports.TransactionsAsync(await AuditorAsync(), filter, TransactionSort.Amount, descending: false, skip, take: 4));
         }
 
         Assert.Equal(amounts.Order().Select(t => Money.FromTaka(t)), seen.Select(r => r.Amount));
         Assert.Equal(amounts.Length, seen.Select(r => r.Id).Distinct().Count());
-        var newestFirst = await Reports.TransactionsAsync(filter, TransactionSort.Time, descending: true, 0, 3);
+        var newestFirst = await Reports.TransactionsAsync(await AuditorAsync(), filter, TransactionSort.Time, descending: true, 0, 3);
         Assert.Equal([20L, 500, 75], newestFirst.Select(r => r.Amount.Poisha / 100));
     }
 
@@ -143,11 +149,11 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
         }
 
         var may31 = ReportFilter.ForDays(new DateOnly(2025, 5, 31), new DateOnly(2025, 5, 31));
-        Assert.Equal(Money.FromTaka(111), Assert.Single(await Reports.TransactionsAsync(may31, TransactionSort.Time, true, 0, 25)).Amount);
+        Assert.Equal(Money.FromTaka(111), Assert.Single(await Reports.TransactionsAsync(await AuditorAsync(), may31, TransactionSort.Time, true, 0, 25)).Amount);
         var june1 = ReportFilter.ForDays(new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 1));
-        Assert.Equal(Money.FromTaka(222), (await Reports.TotalsAsync(june1)).Amount);
+        Assert.Equal(Money.FromTaka(222), (await Reports.TotalsAsync(await AuditorAsync(), june1)).Amount);
 
-        var summary = await Reports.SummaryAsync(ReportFilter.ForDays(new DateOnly(2025, 5, 30), new DateOnly(2025, 6, 1)));
+        var summary = await Reports.SummaryAsync(await AuditorAsync(), ReportFilter.ForDays(new DateOnly(2025, 5, 30), new DateOnly(2025, 6, 1)));
         Assert.Equal(["2025-05-30", "2025-05-31", "2025-06-01"], summary.ByDay.Select(d => d.Key));
         Assert.Equal([0L, 111, 222], summary.ByDay.Select(d => d.Totals.Sales.Poisha / 100));
     }
@@ -169,7 +175,7 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
                 ReportData.Recharge(b, walletB, d2.AddMinutes(2), 50, RechargeStatus.Created, provider: null));
         }
 
-        var summary = await Reports.SummaryAsync(ReportFilter.ForDays(new DateOnly(2025, 7, 1), new DateOnly(2025, 7, 3)));
+        var summary = await Reports.SummaryAsync(await AuditorAsync(), ReportFilter.ForDays(new DateOnly(2025, 7, 1), new DateOnly(2025, 7, 3)));
 
         Assert.Equal((5, Money.FromTaka(800), new Money(1850)), (summary.Overall.Count, summary.Overall.Sales, summary.Overall.Commission));
         Assert.Equal([2, 3, 0], summary.ByDay.Select(d => d.Totals.Count));
@@ -215,7 +221,7 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
             await db.SaveChangesAsync();
         }
 
-        var rows = await Reports.ReconciliationAsync(new DateOnly(2025, 8, 1), new DateOnly(2025, 8, 3));
+        var rows = await Reports.ReconciliationAsync(await AuditorAsync(), new DateOnly(2025, 8, 1), new DateOnly(2025, 8, 3));
 
         var ecare = rows.Where(r => r.Provider == "Ecare").ToList();
         Assert.Equal([new DateOnly(2025, 8, 1), new DateOnly(2025, 8, 2), new DateOnly(2025, 8, 3)], ecare.Select(r => r.Day));
@@ -244,13 +250,14 @@ public sealed class ReportServiceTests(PortalAppFactory app) : IClassFixture<Por
         badStatus.Status = "Refunded";
         Assert.True(badStatus.Validate().ContainsKey("Status"));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => Reports.TotalsAsync(backwards));
+        var auditor = await AuditorAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => Reports.TotalsAsync(auditor, backwards));
     }
 
     private async Task<(int, Money)> CountAndAmountAsync(ReportFilter filter)
     {
-        var totals = await Reports.TotalsAsync(filter);
-        var rows = await Reports.TransactionsAsync(filter, TransactionSort.Time, true, 0, 200);
+        var totals = await Reports.TotalsAsync(await AuditorAsync(), filter);
+        var rows = await Reports.TransactionsAsync(await AuditorAsync(), filter, TransactionSort.Time, true, 0, 200);
         Assert.Equal(totals.Count, rows.Count);
         Assert.Equal(totals.Amount, new Money(rows.Sum(r => r.Amount.Poisha)));
         return (totals.Count, totals.Amount);

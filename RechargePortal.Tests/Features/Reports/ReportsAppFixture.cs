@@ -74,6 +74,14 @@ public sealed class ReportsAppFixture : IDisposable
         return ctx;
     }
 
+    /// <summary>Signs a new account in <paramref name="role"/> in (the services check the actor against the database).</summary>
+    public async Task<Actor> SignInNewAsync(BunitContext ctx, string role)
+    {
+        var actor = await App.NewActorAsync(role);
+        SignIn(ctx, actor.UserId, actor.Email, role);
+        return actor;
+    }
+
     public static void SignIn(BunitContext ctx, string userId, string email, string role)
     {
         var auth = ctx.AddAuthorization();

@@ -36,7 +36,7 @@ public sealed class StatementTests : IDisposable
         await Wallets.HoldAsync(userId, refundedRecharge, Money.FromTaka(50), "=HYPERLINK(\"x\")");
         time.SetUtcNow(new DateTimeOffset(2026, 11, 11, 6, 0, 0, TimeSpan.Zero));                   // 11 Nov 12:00 Dhaka
         await Wallets.RefundAsync(refundedRecharge, "Failed: refunded");
-        var email = (await Wallets.ListAsync()).Single(w => w.Id == walletId).Email;
+        var email = (await Wallets.ListAsync(admin)).Single(w => w.Id == walletId).Email;
         return (userId, walletId, email);
     }
 
@@ -44,10 +44,11 @@ public sealed class StatementTests : IDisposable
     public async Task A_day_runs_midnight_to_midnight_Bangladesh_time_with_opening_and_closing_balances()
     {
         var (_, walletId, _) = await ResellerWithHistoryAsync();
+        var auditor = await app.NewActorAsync(Roles.Auditor);
 
-        var ninth = await Wallets.StatementAsync(walletId, new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 9));
-        var tenth = await Wallets.StatementAsync(walletId, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 10));
-        var all = await Wallets.StatementAsync(walletId, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30));
+        var ninth = await Wallets.StatementAsync(auditor, walletId, new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 9));
+        var tenth = await Wallets.StatementAsync(auditor, walletId, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 10));
+        var all = await Wallets.StatementAsync(auditor, walletId, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30));
 
         Assert.Equal(Money.Zero, ninth!.Opening);
         Assert.Equal([LedgerKind.Deposit, LedgerKind.RechargeHold], ninth.Lines.Select(l => l.Kind));

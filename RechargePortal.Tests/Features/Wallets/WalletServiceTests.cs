@@ -29,7 +29,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         Assert.Equal(20, results.Count(r => r.Outcome == WalletOutcome.Applied));
         Assert.Equal(30, results.Count(r => r.Outcome == WalletOutcome.InsufficientBalance));
-        Assert.Equal(Money.Zero, await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.Zero, await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var db = await app.DbAsync();
         Assert.Equal(20, await db.LedgerEntries.CountAsync(e => e.WalletId == walletId && e.Kind == LedgerKind.RechargeHold));
         await app.AssertLedgerConsistentAsync(walletId);
@@ -43,7 +43,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
         var result = await Wallets.HoldAsync(userId, await NewRechargeAsync(userId), Money.FromTaka(51), "recharge");
 
         Assert.Equal(WalletOutcome.InsufficientBalance, result.Outcome);
-        Assert.Equal(Money.FromTaka(50), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(50), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var db = await app.DbAsync();
         Assert.Equal(1, await db.LedgerEntries.CountAsync(e => e.WalletId == walletId));
     }
@@ -60,7 +60,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         Assert.Single(results, r => r.Outcome == WalletOutcome.Applied);
         Assert.All(results.Append(again), r => Assert.True(r.Succeeded));
-        Assert.Equal(Money.FromTaka(500), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(500), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var db = await app.DbAsync();
         Assert.Equal(1, await db.LedgerEntries.CountAsync(e => e.RechargeId == recharge && e.Kind == LedgerKind.RechargeRefund));
         await app.AssertLedgerConsistentAsync(walletId);
@@ -77,7 +77,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
         await Wallets.CreditCommissionAsync(recharge, new Money(275), "commission");
 
         Assert.Single(results, r => r.Outcome == WalletOutcome.Applied);
-        Assert.Equal(new Money(40_275), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(new Money(40_275), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var db = await app.DbAsync();
         Assert.Equal(1, await db.LedgerEntries.CountAsync(e => e.RechargeId == recharge && e.Kind == LedgerKind.Commission));
     }
@@ -150,7 +150,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         Assert.Single(results, r => r.Outcome == WalletOutcome.Applied);
         Assert.All(results, r => Assert.True(r.Succeeded));
-        Assert.Equal(Money.FromTaka(1_500), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(1_500), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var db = await app.DbAsync();
         var deposit = await db.LedgerEntries.SingleAsync(e => e.WalletId == walletId);
         Assert.Equal(LedgerKind.Deposit, deposit.Kind);
@@ -174,7 +174,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
         Assert.Equal(WalletOutcome.InsufficientBalance, result.Outcome);
         Assert.Equal("Amount", result.Field);
         Assert.Contains("৳300.00", result.Error);
-        Assert.Equal(Money.FromTaka(300), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(300), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var after = await app.DbAsync();
         Assert.Equal(auditCount, await after.AuditEntries.CountAsync());
         Assert.Equal(1, await after.LedgerEntries.CountAsync(e => e.WalletId == walletId));
@@ -193,7 +193,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         Assert.Equal(WalletOutcome.Refused, result.Outcome);
         Assert.Equal(field, result.Field);
-        Assert.Equal(Money.FromTaka(10), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(10), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
         var result = await Wallets.CreditAsync(new Actor(userId, reseller.Email!, reseller.SecurityStamp), walletId, Money.FromTaka(99), null, null, Guid.NewGuid().ToString());
 
         Assert.Equal(WalletOutcome.Refused, result.Outcome);
-        Assert.Equal(Money.FromTaka(10), await Wallets.BalanceOfAsync(walletId));
+        Assert.Equal(Money.FromTaka(10), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Components.Shared;
 using RechargePortal.Data;
+using RechargePortal.Security;
 
 namespace RechargePortal.Features.Audit;
 
@@ -8,12 +9,13 @@ public sealed record AuditFilter(DateOnly? From = null, DateOnly? To = null, str
 
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Rows, int Total);
 
-/// <summary>Reads the audit log, newest first, filtered and paged in the database.</summary>
-public sealed class AuditLogService(IDbContextFactory<PortalDbContext> factory)
+/// <summary>Reads the audit log, newest first, filtered and paged in the database: for an active admin or auditor only.</summary>
+public sealed class AuditLogService(IDbContextFactory<PortalDbContext> factory, ActiveUserGuard guard)
 {
-    public async Task<AuditPage> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken ct = default)
+    public async Task<AuditPage> QueryAsync(Actor actor, AuditFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        await guard.DemandReaderAsync(db, actor, "the audit log", ct);
         var query = db.AuditEntries.AsNoTracking();
         if (filter.From is { } from)
         {

@@ -43,7 +43,7 @@ public sealed class ReportBenchmark(ReportService reports, IDbContextFactory<Por
         var lastDay = DateOnly.ParseExact(await ScalarAsync<string>(connectionString, "SELECT MAX(BusinessDay) FROM Recharges", ct), "yyyy-MM-dd", C);
         var (monthFrom, monthTo) = LatestFullMonth(firstDay, lastDay);
         var month = ReportFilter.ForDays(monthFrom, monthTo);
-        var inMonth = await reports.TotalsAsync(month, ct);
+        var inMonth = await reports.TotalsForSystemAsync(month, ct);
         var busiest = await ScalarAsync<string>(connectionString,
             $"SELECT ResellerId FROM Recharges WHERE BusinessDay BETWEEN '{monthFrom:yyyy-MM-dd}' AND '{monthTo:yyyy-MM-dd}' GROUP BY ResellerId ORDER BY COUNT(*) DESC LIMIT 1", ct);
         var someNumber = await ScalarAsync<string>(connectionString,
@@ -73,23 +73,23 @@ public sealed class ReportBenchmark(ReportService reports, IDbContextFactory<Por
         var plans = new List<(string Name, IReadOnlyList<CapturedCommand> Commands)>();
         foreach (var (name, filter) in cases)
         {
-            rows.Add(await TimeAsync($"Page 1 (25, newest first): {name}", runs, async () => (await reports.TransactionsAsync(filter, TransactionSort.Time, true, 0, 25, ct)).Count, ct));
-            rows.Add(await TimeAsync($"Totals: {name}", runs, async () => (await reports.TotalsAsync(filter, ct)).Count, ct));
+            rows.Add(await TimeAsync($"Page 1 (25, newest first): {name}", runs, async () => (await reports.TransactionsForSystemAsync(filter, TransactionSort.Time, true, 0, 25, ct)).Count, ct));
+            rows.Add(await TimeAsync($"Totals: {name}", runs, async () => (await reports.TotalsForSystemAsync(filter, ct)).Count, ct));
             if (name is "month + Grameenphone" || name.StartsWith("month + number 0", StringComparison.Ordinal))
             {
-                plans.Add(($"Page 1: {name}", await capture.CaptureAsync(() => reports.TransactionsAsync(filter, TransactionSort.Time, true, 0, 25, ct))));
-                plans.Add(($"Totals: {name}", await capture.CaptureAsync(() => reports.TotalsAsync(filter, ct))));
+                plans.Add(($"Page 1: {name}", await capture.CaptureAsync(() => reports.TransactionsForSystemAsync(filter, TransactionSort.Time, true, 0, 25, ct))));
+                plans.Add(($"Totals: {name}", await capture.CaptureAsync(() => reports.TotalsForSystemAsync(filter, ct))));
             }
         }
 
-        rows.Add(await TimeAsync("Summary: month (by day, operator, provider, reseller)", runs, async () => (await reports.SummaryAsync(month, ct)).Overall.Count, ct));
-        rows.Add(await TimeAsync("Reconciliation: month", runs, async () => (await reports.ReconciliationAsync(monthFrom, monthTo, ct)).Count, ct));
-        plans.Add(("Summary: month", await capture.CaptureAsync(() => reports.SummaryAsync(month, ct))));
-        plans.Add(("Reconciliation: month", await capture.CaptureAsync(() => reports.ReconciliationAsync(monthFrom, monthTo, ct))));
+        rows.Add(await TimeAsync("Summary: month (by day, operator, provider, reseller)", runs, async () => (await reports.SummaryForSystemAsync(month, ct)).Overall.Count, ct));
+        rows.Add(await TimeAsync("Reconciliation: month", runs, async () => (await reports.ReconciliationForSystemAsync(monthFrom, monthTo, ct)).Count, ct));
+        plans.Add(("Summary: month", await capture.CaptureAsync(() => reports.SummaryForSystemAsync(month, ct))));
+        plans.Add(("Reconciliation: month", await capture.CaptureAsync(() => reports.ReconciliationForSystemAsync(monthFrom, monthTo, ct))));
 
         PrintTimings(rows, output);
         output.WriteLine();
-        output.WriteLine("CSV export (TransactionsCsv.WriteAsync(reports.StreamAsync(filter), Stream.Null)), memory sampled every 10,000 rows:");
+        output.WriteLine("CSV export (TransactionsCsv.WriteAsync(reports.StreamForSystemAsync(filter), Stream.Null)), memory sampled every 10,000 rows:");
         var widest = ReportFilter.ForDays(lastDay.AddDays(1 - ReportFilter.MaxDays) > firstDay ? lastDay.AddDays(1 - ReportFilter.MaxDays) : firstDay, lastDay);
         var tenthFrom = await DayForShareAsync(connectionString, total / 10, ct);
         // Not reported: the first export pays for JIT and first-time allocations, whatever its size.
@@ -187,7 +187,7 @@ public sealed class ReportBenchmark(ReportService reports, IDbContextFactory<Por
         var process = Process.GetCurrentProcess();
         var meter = new Meter(start, process);
         var watch = Stopwatch.StartNew();
-        await TransactionsCsv.WriteAsync(meter.Count(reports.StreamAsync(filter, ct), ct), Stream.Null, ct);
+        await TransactionsCsv.WriteAsync(meter.Count(reports.StreamForSystemAsync(filter, ct), ct), Stream.Null, ct);
         watch.Stop();
         meter.Sample();
         return new Export(meter.Rows, watch.Elapsed, start, meter.PeakManaged, meter.PeakWorkingSet,

@@ -96,9 +96,10 @@ public sealed class RechargeService(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Checks the form and works out what the confirm dialog shows. Changes nothing.</summary>
-    public async Task<QuoteResult> QuoteAsync(string resellerId, RechargeForm form, CancellationToken ct = default)
+    /// <summary>Checks the form and works out what the confirm dialog shows, from the reseller's own wallet. Changes nothing.</summary>
+    public async Task<QuoteResult> QuoteAsync(Actor reseller, RechargeForm form, CancellationToken ct = default)
     {
+        var resellerId = reseller.UserId;
         var packs = await offers.ActiveAsync(new OfferFilter(), ct);
         var errors = RechargeRules.Validate(form, Options.EffectiveAmountRules, (op, type, amount) => FindPack(packs, op, type, amount) is not null, out var order);
         if (order is null)
@@ -109,7 +110,7 @@ public sealed class RechargeService(
         var pack = FindPack(packs, order.Operator, order.NumberType, order.Amount);
         var plan = await commissions.PlanForResellerAsync(resellerId, ct);
         var commission = CommissionService.Earns(plan, order.Operator, order.NumberType, order.Amount, pack?.VendorCommission);
-        var wallet = await wallets.FindByUserAsync(resellerId, ct);
+        var wallet = await wallets.FindByUserForSystemAsync(resellerId, ct);
         if (wallet is null)
         {
             return new QuoteResult(null, errors, "This account has no wallet. Ask an admin.");
@@ -181,7 +182,7 @@ public sealed class RechargeService(
             }
         }
 
-        var quote = await QuoteAsync(reseller.UserId, form, ct);
+        var quote = await QuoteAsync(reseller, form, ct);
         if (quote.Quote is not { } q)
         {
             return new PlaceResult(null, null, quote.Errors, quote.Error);
@@ -318,19 +319,25 @@ public sealed class RechargeService(
 
     // ---- Reading ----
 
-    /// <summary>One recharge, only when it is <paramref name="resellerId"/>'s (null: any, for admins).</summary>
-    public async Task<RechargeView?> FindAsync(long id, string? resellerId, CancellationToken ct = default)
+    /// <summary>
+    /// One recharge: any, as staff see it, for an active admin or auditor; only their own, as they see it, for a reseller
+    /// (another's, or one that does not exist, is refused). Null when a reader asks for one that does not exist.
+    /// </summary>
+    public async Task<RechargeView?> FindAsync(Actor actor, long id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await Views(db, db.Set<Recharge>().Where(r => r.Id == id && (resellerId == null || r.ResellerId == resellerId)), forStaff: resellerId == null)
-            .SingleOrDefaultAsync(ct);
+        var owner = await db.Set<Recharge>().Where(r => r.Id == id).Select(r => r.ResellerId).SingleOrDefaultAsync(ct);
+        await guard.DemandOwnerOrReaderAsync(db, actor, owner, "a recharge", ct);
+        var forStaff = await guard.IsReaderAsync(db, actor, ct);
+        return await Views(db, db.Set<Recharge>().Where(r => r.Id == id), forStaff).SingleOrDefaultAsync(ct);
     }
 
-    /// <summary>A reseller's recharges, newest first, one page, with the total matching the filter.</summary>
+    /// <summary>A reseller's recharges, newest first, one page, with the total matching the filter: for that reseller, or an active admin or auditor.</summary>
     public async Task<(IReadOnlyList<RechargeView> Rows, int Total)> HistoryAsync(
-        string resellerId, HistoryFilter filter, int skip, int take, CancellationToken ct = default)
+        Actor actor, string resellerId, HistoryFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        await guard.DemandOwnerOrReaderAsync(db, actor, resellerId, "a reseller's recharges", ct);
         var query = db.Set<Recharge>().Where(r => r.ResellerId == resellerId);
         var digits = new string((filter.Number ?? "").Where(char.IsAsciiDigit).ToArray());
         if (digits.StartsWith("880", StringComparison.Ordinal) && digits.Length > 3)

@@ -49,10 +49,11 @@ public sealed class ReviewQueueService(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Recharges in Needs review and those with an open contradiction, oldest first.</summary>
-    public async Task<IReadOnlyList<RechargeDetail>> QueueAsync(CancellationToken ct = default)
+    /// <summary>Recharges in Needs review and those with an open contradiction, oldest first: for an active admin or auditor.</summary>
+    public async Task<IReadOnlyList<RechargeDetail>> QueueAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        await guard.DemandReaderAsync(db, actor, "the review queue", ct);
         var contradicted = db.Set<RechargeContradiction>().Where(c => c.Resolution == null).Select(c => c.RechargeId);
         var ids = await db.Set<Recharge>().Where(r => r.Status == RechargeStatus.NeedsReview || contradicted.Contains(r.Id))
             .OrderBy(r => r.Id).Select(r => r.Id).Take(200).ToListAsync(ct);
@@ -68,16 +69,18 @@ public sealed class ReviewQueueService(
         return result;
     }
 
-    /// <summary>Open contradictions: the admin dashboard counts them.</summary>
+    /// <summary>Open contradictions: the admin dashboard counts them (a bare count, naming no one, so not guarded).</summary>
     public async Task<int> OpenContradictionsAsync(CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.Set<RechargeContradiction>().CountAsync(c => c.Resolution == null, ct);
     }
 
-    public async Task<RechargeDetail?> DetailAsync(long id, CancellationToken ct = default)
+    /// <summary>One recharge with its attempts and upstream calls: for an active admin or auditor.</summary>
+    public async Task<RechargeDetail?> DetailAsync(Actor actor, long id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        await guard.DemandReaderAsync(db, actor, "a recharge's review detail", ct);
         return await DetailAsync(db, id, ct);
     }
 

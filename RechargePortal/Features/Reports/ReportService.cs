@@ -16,12 +16,95 @@ namespace RechargePortal.Features.Reports;
 /// reconciliation) are picked by <see cref="Recharge.BusinessDay"/>, the same days, and grouped in
 /// the order of the <c>IX_Recharges_Day</c> index, so SQLite adds up one index range without sorting
 /// (measured with <c>bench-reports</c> on a million recharges: README, "Demo data and report performance").
+/// Every read takes the <see cref="Actor"/> and is for an active admin or auditor only (a reseller: only their own
+/// day, <see cref="TodayAsync"/>); the <c>...ForSystemAsync</c> reads take none and check nothing: the system's (<c>bench-reports</c>), never a page's.
 /// </summary>
-public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, TimeProvider time)
+public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, ActiveUserGuard guard, TimeProvider time)
 {
     public const int MaxPageSize = 200;
 
+    private const string What = "reports";
+
+    // ---- Guarded reads (pages, endpoints) ----
+
     public async Task<IReadOnlyList<TransactionRow>> TransactionsAsync(
+        Actor actor, ReportFilter filter, TransactionSort sort, bool descending, int skip, int take, CancellationToken ct = default)
+    {
+        await guard.DemandReaderAsync(dbs, actor, What, ct);
+        return await TransactionsForSystemAsync(filter, sort, descending, skip, take, ct);
+    }
+
+    public async Task<ReportTotals> TotalsAsync(Actor actor, ReportFilter filter, CancellationToken ct = default)
+    {
+        await guard.DemandReaderAsync(dbs, actor, What, ct);
+        return await TotalsForSystemAsync(filter, ct);
+    }
+
+    /// <summary>The export's rows; the actor is checked here, before the first row or byte of the answer.</summary>
+    public async Task<IAsyncEnumerable<TransactionRow>> StreamAsync(Actor actor, ReportFilter filter, CancellationToken ct = default)
+    {
+        await guard.DemandReaderAsync(dbs, actor, What, ct);
+        return StreamForSystemAsync(filter, ct);
+    }
+
+    public async Task<SummaryReport> SummaryAsync(Actor actor, ReportFilter filter, CancellationToken ct = default)
+    {
+        await guard.DemandReaderAsync(dbs, actor, What, ct);
+        return await SummaryForSystemAsync(filter, ct);
+    }
+
+    public async Task<IReadOnlyList<ReconciliationRow>> ReconciliationAsync(Actor actor, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        await guard.DemandReaderAsync(dbs, actor, What, ct);
+        return await ReconciliationForSystemAsync(from, to, ct);
+    }
+
+    /// <summary>Today's figures (Bangladesh day): one reseller's (theirs, or any for a reader), or everyone's when <paramref name="resellerId"/> is null.</summary>
+    public async Task<ReportTotals> TodayAsync(Actor actor, string? resellerId, CancellationToken ct = default)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            if (resellerId is null)
+            {
+                await guard.DemandReaderAsync(db, actor, What, ct);
+            }
+            else
+            {
+                await guard.DemandOwnerOrReaderAsync(db, actor, resellerId, "a reseller's figures", ct);
+            }
+        }
+
+        var today = DhakaTime.Today(time);
+        return await TotalsForSystemAsync(new ReportFilter { From = today, To = today, ResellerId = resellerId }, ct);
+    }
+
+    /// <summary>Every reseller's email and name, for the report filter.</summary>
+    public async Task<IReadOnlyList<ResellerOption>> ResellersAsync(Actor actor, CancellationToken ct = default)
+    {
+        await guard.DemandReaderAsync(dbs, actor, "the list of resellers", ct);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.UserRoles
+            .Join(db.Roles.Where(r => r.Name == Roles.Reseller), ur => ur.RoleId, r => r.Id, (ur, r) => ur.UserId)
+            .Join(db.Users, id => id, u => u.Id, (id, u) => u)
+            // Ordered before the projection: EF cannot translate an order by a member of the record.
+            .OrderBy(u => u.Email)
+            .Select(u => new ResellerOption(u.Id, u.Email ?? "", u.FullName))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Recharges not yet final and not in review, placed at any time: a bare count, naming no one, so not guarded.</summary>
+    public async Task<int> InFlightCountAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Set<Recharge>().CountAsync(
+            r => r.Status == RechargeStatus.Created || r.Status == RechargeStatus.Submitting || r.Status == RechargeStatus.Processing, ct);
+    }
+
+    public IReadOnlyList<string> ProviderNames => providers.All.Select(p => p.Name).ToList();
+
+    // ---- The system's reads: no actor, no check (bench-reports); the guarded reads above call them once checked ----
+
+    internal async Task<IReadOnlyList<TransactionRow>> TransactionsForSystemAsync(
         ReportFilter filter, TransactionSort sort, bool descending, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -30,7 +113,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
     }
 
     /// <summary>Totals over the whole filter, not a page.</summary>
-    public async Task<ReportTotals> TotalsAsync(ReportFilter filter, CancellationToken ct = default)
+    internal async Task<ReportTotals> TotalsForSystemAsync(ReportFilter filter, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         // By day, then added up here: a GROUP BY of a constant would make SQLite sort every row first.
@@ -42,7 +125,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
     /// Every recharge the filter matches, oldest first, one at a time from the database: memory
     /// stays the same for ten rows or a million.
     /// </summary>
-    public async IAsyncEnumerable<TransactionRow> StreamAsync(
+    internal async IAsyncEnumerable<TransactionRow> StreamForSystemAsync(
         ReportFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -53,7 +136,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
         }
     }
 
-    public async Task<SummaryReport> SummaryAsync(ReportFilter filter, CancellationToken ct = default)
+    internal async Task<SummaryReport> SummaryForSystemAsync(ReportFilter filter, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         // One pass, grouped by a prefix of IX_Recharges_Day (day, provider, operator, reseller, status) so SQLite
@@ -96,7 +179,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
     }
 
     /// <summary>Per provider and Bangladesh day in the range: recorded sales against the provider's balance movement.</summary>
-    public async Task<IReadOnlyList<ReconciliationRow>> ReconciliationAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
+    internal async Task<IReadOnlyList<ReconciliationRow>> ReconciliationForSystemAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var fromUtc = DhakaTime.StartOfDayUtc(from);
@@ -150,35 +233,6 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
 
         return rows;
     }
-
-    /// <summary>Today's figures (Bangladesh day): one reseller's, or everyone's when <paramref name="resellerId"/> is null.</summary>
-    public Task<ReportTotals> TodayAsync(string? resellerId, CancellationToken ct = default)
-    {
-        var today = DhakaTime.Today(time);
-        return TotalsAsync(new ReportFilter { From = today, To = today, ResellerId = resellerId }, ct);
-    }
-
-    /// <summary>Recharges not yet final and not in review, placed at any time.</summary>
-    public async Task<int> InFlightCountAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Set<Recharge>().CountAsync(
-            r => r.Status == RechargeStatus.Created || r.Status == RechargeStatus.Submitting || r.Status == RechargeStatus.Processing, ct);
-    }
-
-    public async Task<IReadOnlyList<ResellerOption>> ResellersAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.UserRoles
-            .Join(db.Roles.Where(r => r.Name == Roles.Reseller), ur => ur.RoleId, r => r.Id, (ur, r) => ur.UserId)
-            .Join(db.Users, id => id, u => u.Id, (id, u) => u)
-            // Ordered before the projection: EF cannot translate an order by a member of the record.
-            .OrderBy(u => u.Email)
-            .Select(u => new ResellerOption(u.Id, u.Email ?? "", u.FullName))
-            .ToListAsync(ct);
-    }
-
-    public IReadOnlyList<string> ProviderNames => providers.All.Select(p => p.Name).ToList();
 
     /// <param name="byBusinessDay">
     /// Pick the days by <see cref="Recharge.BusinessDay"/> (figures: IX_Recharges_Day) rather than by the

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using RechargePortal.Components.Shared;
-using RechargePortal.Data;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Wallets;
@@ -14,25 +12,26 @@ public static class StatementCsv
     public static IEndpointRouteBuilder MapStatementCsv(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/wallet/statement.csv", async (ClaimsPrincipal user, DateOnly? from, DateOnly? to,
-                IDbContextFactory<PortalDbContext> factory, WalletService wallets, TimeProvider time, CancellationToken ct) =>
+                WalletService wallets, TimeProvider time, CancellationToken ct) =>
             {
-                var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-                await using var db = await factory.CreateDbContextAsync(ct);
-                var walletId = await db.Wallets.Where(w => w.UserId == userId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
-                return walletId is null ? Results.NotFound() : await CsvAsync(wallets, walletId.Value, from, to, time, ct);
+                var actor = Actor.From(user);
+                var wallet = await wallets.FindByUserAsync(actor, actor.UserId, ct);
+                return wallet is null ? Results.NotFound() : await CsvAsync(actor, wallets, wallet.Id, from, to, time, ct);
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Reseller));
 
-        endpoints.MapGet("/wallets/{walletId:long}/statement.csv", (long walletId, DateOnly? from, DateOnly? to,
-                WalletService wallets, TimeProvider time, CancellationToken ct) => CsvAsync(wallets, walletId, from, to, time, ct))
+        endpoints.MapGet("/wallets/{walletId:long}/statement.csv", (ClaimsPrincipal user, long walletId, DateOnly? from, DateOnly? to,
+                WalletService wallets, TimeProvider time, CancellationToken ct) => CsvAsync(Actor.From(user), wallets, walletId, from, to, time, ct))
             .RequireAuthorization(p => p.RequireRole(Roles.Auditor, Roles.Admin));
         return endpoints;
     }
 
-    private static async Task<IResult> CsvAsync(WalletService wallets, long walletId, DateOnly? from, DateOnly? to, TimeProvider time, CancellationToken ct)
+    /// <summary>The service checks the actor (AccessRefusedException: 403) before any line is written.</summary>
+    private static async Task<IResult> CsvAsync(
+        Actor actor, WalletService wallets, long walletId, DateOnly? from, DateOnly? to, TimeProvider time, CancellationToken ct)
     {
         var today = DhakaTime.Today(time);
-        var statement = await wallets.StatementAsync(walletId, from ?? new DateOnly(today.Year, today.Month, 1), to ?? today, ct);
+        var statement = await wallets.StatementAsync(actor, walletId, from ?? new DateOnly(today.Year, today.Month, 1), to ?? today, ct);
         if (statement is null)
         {
             return Results.NotFound();

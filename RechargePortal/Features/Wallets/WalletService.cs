@@ -253,16 +253,31 @@ public sealed class WalletService(
         }, ct);
     }
 
-    // ---- Reading ----
+    // ---- Reading: every wallet for an active admin or auditor, a reseller's own for them; else AccessRefusedException ----
 
-    public Task<IReadOnlyList<WalletRow>> ListAsync(CancellationToken ct = default) => QueryAsync(_ => true, ct);
-
-    public async Task<WalletRow?> FindByUserAsync(string userId, CancellationToken ct = default) =>
-        (await QueryAsync(w => w.UserId == userId, ct)).SingleOrDefault();
-
-    private async Task<IReadOnlyList<WalletRow>> QueryAsync(Expression<Func<Wallet, bool>> filter, CancellationToken ct)
+    public async Task<IReadOnlyList<WalletRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        await guard.DemandReaderAsync(db, actor, "every wallet", ct);
+        return await QueryAsync(db, _ => true, ct);
+    }
+
+    public async Task<WalletRow?> FindByUserAsync(Actor actor, string userId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await guard.DemandOwnerOrReaderAsync(db, actor, userId, "a wallet", ct);
+        return (await QueryAsync(db, w => w.UserId == userId, ct)).SingleOrDefault();
+    }
+
+    /// <summary>The system's read, no actor: the recharge quote of the reseller placing it (their own wallet).</summary>
+    internal async Task<WalletRow?> FindByUserForSystemAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return (await QueryAsync(db, w => w.UserId == userId, ct)).SingleOrDefault();
+    }
+
+    private async Task<IReadOnlyList<WalletRow>> QueryAsync(PortalDbContext db, Expression<Func<Wallet, bool>> filter, CancellationToken ct)
+    {
         var rows = await db.Wallets.AsNoTracking()
             .Where(filter)
             .OrderBy(w => w.User!.Email)
@@ -281,14 +296,16 @@ public sealed class WalletService(
         return rows.Select(r => new WalletRow(r.Id, r.UserId, r.Email ?? "", r.FullName, new Money(r.BalancePoisha), r.LockoutEnd > now, r.Plan)).ToList();
     }
 
-    public async Task<Money> BalanceOfAsync(long walletId, CancellationToken ct = default)
+    public async Task<Money> BalanceOfAsync(Actor actor, long walletId, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        return new Money(await db.Wallets.Where(w => w.Id == walletId).Select(w => w.BalancePoisha).SingleAsync(ct));
+        var wallet = await db.Wallets.Where(w => w.Id == walletId).Select(w => new { w.UserId, w.BalancePoisha }).SingleOrDefaultAsync(ct);
+        await guard.DemandOwnerOrReaderAsync(db, actor, wallet?.UserId, "a wallet's balance", ct);
+        return new Money(wallet?.BalancePoisha ?? throw new InvalidOperationException($"No wallet {walletId}."));
     }
 
-    /// <summary>The entries of Bangladesh days <paramref name="from"/> to <paramref name="to"/>, with opening and closing balances.</summary>
-    public async Task<Statement?> StatementAsync(long walletId, DateOnly from, DateOnly to, CancellationToken ct = default)
+    /// <summary>The entries of Bangladesh days <paramref name="from"/> to <paramref name="to"/>, with opening and closing balances; null when no such wallet.</summary>
+    public async Task<Statement?> StatementAsync(Actor actor, long walletId, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         if (to < from)
         {
@@ -297,7 +314,8 @@ public sealed class WalletService(
 
         await using var db = await factory.CreateDbContextAsync(ct);
         var wallet = await db.Wallets.AsNoTracking().Where(w => w.Id == walletId)
-            .Select(w => new { w.BalancePoisha, w.User!.Email }).SingleOrDefaultAsync(ct);
+            .Select(w => new { w.UserId, w.BalancePoisha, w.User!.Email }).SingleOrDefaultAsync(ct);
+        await guard.DemandOwnerOrReaderAsync(db, actor, wallet?.UserId, "a wallet's statement", ct);
         if (wallet is null)
         {
             return null;

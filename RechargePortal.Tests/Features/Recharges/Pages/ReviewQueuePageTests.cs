@@ -77,7 +77,7 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
 
         dialogs.WaitForAssertion(() => Assert.Contains("Write why", NoteField(dialogs).TextContent), Wait);
         Assert.Contains("mud-input-error", NoteField(dialogs).InnerHtml);
-        Assert.Equal(RechargeStatus.NeedsReview, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.NeedsReview, (await fixture.Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
     }
 
@@ -96,13 +96,13 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
 
         // The provider was asked first and still says pending: nothing moves without the explicit override.
         dialogs.WaitForAssertion(() => Assert.Contains("not final (Pending)", dialogs.Find("[data-testid=resolve-override-error]").TextContent), Wait);
-        Assert.Equal(RechargeStatus.NeedsReview, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.NeedsReview, (await fixture.Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         var box = dialogs.Find("[data-testid=resolve-override]");
         await (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).ChangeAsync(new() { Value = true });
         await dialogs.Find("[data-testid=resolve-confirm]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid='review-{item.Reference}']")), Wait);
-        Assert.Equal(RechargeStatus.Failed, (await fixture.Recharges.FindAsync(item.Id, null))!.Status);
+        Assert.Equal(RechargeStatus.Failed, (await fixture.Recharges.FindAsync(await fixture.App.AdminActorAsync(), item.Id))!.Status);
         await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
     }
 

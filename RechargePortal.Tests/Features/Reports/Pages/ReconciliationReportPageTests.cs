@@ -18,11 +18,7 @@ public sealed class ReconciliationReportPageTests(ReportsAppFixture fixture) : I
 
     private readonly BunitContext ctx = fixture.NewContext();
 
-    public Task InitializeAsync()
-    {
-        ReportsAppFixture.SignIn(ctx, "auditor-id", "auditor@test.local", Roles.Auditor);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => fixture.SignInNewAsync(ctx, Roles.Auditor);
 
     public async Task DisposeAsync() => await ctx.DisposeAsync();
 

@@ -18,11 +18,7 @@ public sealed class SummaryReportPageTests(ReportsAppFixture fixture) : IClassFi
 
     private readonly BunitContext ctx = fixture.NewContext();
 
-    public Task InitializeAsync()
-    {
-        ReportsAppFixture.SignIn(ctx, "auditor-id", "auditor@test.local", Roles.Auditor);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => fixture.SignInNewAsync(ctx, Roles.Auditor);
 
     public async Task DisposeAsync() => await ctx.DisposeAsync();
 

@@ -10,6 +10,7 @@ using RechargePortal.Features.Reports;
 using RechargePortal.Features.Reports.Pages;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
+using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
 namespace RechargePortal.Tests.Features.Reports.Pages;
@@ -39,6 +40,8 @@ public sealed class TransactionsReportPageTests(PortalAppFactory app) : IClassFi
         ctx.Services.AddMudServices();
         ctx.Services.AddSingleton(app.Services.GetRequiredService<ReportService>());
         ctx.Services.AddSingleton<TimeProvider>(time);
+        var auditor = await app.NewActorAsync(Roles.Auditor);
+        ReportsAppFixture.SignIn(ctx, auditor.UserId, auditor.Email, Roles.Auditor);
 
         long walletId;
         (resellerId, walletId) = await app.CreateFundedResellerAsync(Money.Zero);
