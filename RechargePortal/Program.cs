@@ -46,6 +46,7 @@ app.UseSignInRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAccessRefusedAs403();
+app.UsePasswordChangeRequirement();
 app.UseTwoFactorRequirement();
 app.UseAntiforgery();
 

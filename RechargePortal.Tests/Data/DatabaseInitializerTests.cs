@@ -62,6 +62,8 @@ public sealed class DatabaseInitializerTests
         Assert.True(await users.IsInRoleAsync(admin, Roles.Admin));
         Assert.NotNull(admin.PasswordHash);
         Assert.False(await users.CheckPasswordAsync(admin, PortalAppFactory.AdminPassword));
+        // Only shown once on the console: the operator replaces it at the first sign-in.
+        Assert.True(admin.MustChangePassword);
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class ProvidersInAppTests
     {
         await using var app = new PortalAppFactory();
         var admin = app.Services.GetRequiredService<ProviderAdminService>();
-        Assert.True(await admin.SetPausedAsync(await app.AdminActorAsync(), "Flexi", paused: true));
+        Assert.True((await admin.SetPausedAsync(await app.AdminActorAsync(), "Flexi", paused: true)).Succeeded);
 
         await app.Services.GetRequiredService<RefreshProviderBalancesJob>().RunAsync(CancellationToken.None);
 
@@ -187,7 +187,7 @@ public sealed class ProvidersInAppTests
 
         var paused = await admin.SetPausedAsync(new Actor(reseller.Id, reseller.Email!, reseller.SecurityStamp), "Ecare", paused: true);
 
-        Assert.False(paused);
+        Assert.False(paused.Succeeded);
         Assert.False(Assert.Single(await admin.ListAsync(), p => p.Name == "Ecare").Paused);
     }
 

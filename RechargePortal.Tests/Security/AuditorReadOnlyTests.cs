@@ -62,7 +62,7 @@ public sealed class AuditorReadOnlyTests(PortalAppFactory app) : IClassFixture<P
         Assert.False((await commissions.SetPackModeAsync(auditor, planId, PackCommissionMode.VendorPackCommission)).Succeeded);
         Assert.False((await commissions.MakeDefaultAsync(auditor, planId)).Succeeded);
         Assert.False((await commissions.AssignAsync(auditor, walletId, planId)).Succeeded);
-        Assert.False(await services.GetRequiredService<ProviderAdminService>().SetPausedAsync(auditor, "Ecare", true));
+        Assert.False((await services.GetRequiredService<ProviderAdminService>().SetPausedAsync(auditor, "Ecare", true)).Succeeded);
         Assert.Null(await services.GetRequiredService<ProviderAdminService>().CheckBalanceNowAsync(auditor, "Ecare"));
         Assert.Null(await services.GetRequiredService<RechargePortal.Features.Offers.OfferPackService>().RefreshNowAsync(auditor, "Ecare"));
         Assert.False((await services.GetRequiredService<RoutingService>().SetRouteAsync(auditor, MobileOperator.Robi, ["Flexi"])).Succeeded);

@@ -64,7 +64,7 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
         Assert.Equal(HttpStatusCode.OK, (await openSession.GetAsync("/")).StatusCode);
 
         var locked = await Users.LockAsync(await app.AdminActorAsync(), (await app.FindUserAsync(email)).Id);
-        Assert.True(locked.Succeeded, locked.Message);
+        Assert.True(locked.Succeeded, locked.Problem);
 
         var later = await openSession.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, later.StatusCode);
@@ -85,7 +85,7 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
 
         var unlocked = await Users.UnlockAsync(admin, id);
 
-        Assert.True(unlocked.Succeeded, unlocked.Message);
+        Assert.True(unlocked.Succeeded, unlocked.Problem);
         var client = await app.SignedInClientAsync(email, PortalAppFactory.UserPassword);
         Assert.Contains("Auditor dashboard", await client.GetStringAsync("/"));
     }
@@ -133,7 +133,7 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
             Assert.Equal(email, e.TargetDisplay);
             Assert.True(e.AtUtc > DateTime.UtcNow.AddMinutes(-5));
         });
-        Assert.Equal("Reseller → Auditor", entries[^1].Details);
+        Assert.Equal($"Reseller → Auditor [{StepUp.AuditNote}]", entries[^1].Details);
         Assert.DoesNotContain(entries, e => (e.Details ?? "").Contains("Brand-New-Pass-42"));
     }
 }

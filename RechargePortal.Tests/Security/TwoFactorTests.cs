@@ -196,7 +196,7 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
 
         var required = await users.SetTwoFactorRequiredAsync(await app.AdminActorAsync(), user.Id, true);
 
-        Assert.True(required.Succeeded, required.Message);
+        Assert.True(required.Succeeded, required.Problem);
         Assert.Contains(await users.ListAsync(), row => row.Id == user.Id && row.RequireTwoFactor && !row.TwoFactorEnabled);
         // The open session ends (open pages navigate inside their circuit, past the per-request check); signed in again, the user must set it up.
         Assert.StartsWith("/Account/Login", PathOf(await client.GetAsync("/wallet")));
@@ -211,7 +211,7 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
 
         var optional = await users.SetTwoFactorRequiredAsync(await app.AdminActorAsync(), user.Id, false);
 
-        Assert.True(optional.Succeeded, optional.Message);
+        Assert.True(optional.Succeeded, optional.Problem);
         await using var db = await app.DbAsync();
         var audited = await db.AuditEntries.Where(a => a.TargetId == user.Id).Select(a => a.Action).ToListAsync();
         Assert.Contains(AuditActions.TwoFactorRequired, audited);

@@ -79,6 +79,8 @@ public sealed class DatabaseInitializer(
             EmailConfirmed = true,
             FullName = options.AdminFullName,
             CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+            // A password from Seed:AdminPassword was chosen by the operator; a generated one was shown on a console.
+            MustChangePassword = generated,
         };
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -18,6 +18,9 @@ public sealed class PortalUser : IdentityUser
     /// <summary>Recharge placements this reseller may attempt per minute, set by an admin; null = <c>RateLimits:RechargesPerResellerPerMinute</c>.</summary>
     public int? RechargesPerMinuteLimit { get; set; }
 
+    /// <summary>The password was set by someone else (an admin, or generated at first start): the person chooses their own before anything else opens.</summary>
+    public bool MustChangePassword { get; set; }
+
     /// <summary>Locked by an admin or by too many wrong passwords, as of <paramref name="nowUtc"/>.</summary>
     public bool IsLockedAt(DateTimeOffset nowUtc) => LockoutEnd is { } end && end > nowUtc;
 }

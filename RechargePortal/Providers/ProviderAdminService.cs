@@ -35,6 +35,7 @@ public sealed class ProviderAdminService(
     IDbContextFactory<PortalDbContext> dbs,
     ProviderStatusNotifier notifier,
     ActiveUserGuard guard,
+    AdminActions actions,
     TimeProvider time)
 {
     public const string PausedAction = "ProviderPaused";
@@ -105,30 +106,23 @@ public sealed class ProviderAdminService(
             .Where(s => s.Provider == name).OrderByDescending(s => s.Id).Take(take).ToListAsync(ct);
     }
 
-    /// <summary>Pauses or resumes a provider; false, with nothing changed, when the actor is no longer an active admin.</summary>
-    public async Task<bool> SetPausedAsync(Actor actor, string name, bool paused, CancellationToken ct = default)
+    /// <summary>Pauses or resumes a provider: an <see cref="AdminActions"/> act, audited when it changes something.</summary>
+    public Task<AdminResult> SetPausedAsync(Actor actor, string name, bool paused, CancellationToken ct = default)
     {
         var provider = providers.Get(name);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await guard.IsActiveInRoleAsync(db, actor, Roles.Admin, ct))
+        return actions.RunAsync(actor, async action =>
         {
-            return false;
-        }
+            var state = await StateAsync(action.Db, provider.Name, ct);
+            if (state.Paused == paused)
+            {
+                return AdminResult.Unchanged();
+            }
 
-        var state = await StateAsync(db, provider.Name, ct);
-        if (state.Paused != paused)
-        {
             state.SetPaused(paused);
-            db.Set<AuditEntry>().Add(AuditEntry.Create(
-                time.GetUtcNow().UtcDateTime, actor.UserId, actor.Email, paused ? PausedAction : ResumedAction,
-                AuditTarget, provider.Name, provider.Name));
-            await db.SaveChangesAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
-        notifier.NotifyChanged(provider.Name);
-        return true;
+            action.Audit(paused ? PausedAction : ResumedAction, AuditTarget, provider.Name, provider.Name);
+            action.AfterCommit(() => notifier.NotifyChanged(provider.Name));
+            return AdminResult.Ok;
+        }, ct: ct);
     }
 
     /// <summary>The call log, newest first, one page of it: for an active admin or auditor.</summary>

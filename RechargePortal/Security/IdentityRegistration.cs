@@ -81,6 +81,8 @@ public static class IdentityRegistration
 
         // Stateless: reads the database it is handed, so singletons (provider admin) can use it too.
         services.AddSingleton<ActiveUserGuard>();
+        services.AddSingleton<StepUp>();
+        services.AddSingleton<AdminActions>();
         return builder;
     }
 }

@@ -7,7 +7,8 @@ namespace RechargePortal.Security;
 
 /// <summary>
 /// Adds the person's full name and email to their session, so the app bar can greet them, and whether they
-/// still have to set up two-factor sign-in (<see cref="TwoFactorRequirement"/>).
+/// still have to set up two-factor sign-in (<see cref="TwoFactorRequirement"/>) or to replace a password someone else set
+/// (<see cref="PasswordChangeRequirement"/>).
 /// </summary>
 public sealed class PortalClaimsPrincipalFactory(
     UserManager<PortalUser> userManager,
@@ -30,6 +31,11 @@ public sealed class PortalClaimsPrincipalFactory(
         if (!user.TwoFactorEnabled && TwoFactorRequirement.IsRequired(user, isAdmin, security.Value))
         {
             identity.AddClaim(new Claim(TwoFactorRequirement.SetupPendingClaim, "true"));
+        }
+
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(PasswordChangeRequirement.PendingClaim, "true"));
         }
 
         return identity;

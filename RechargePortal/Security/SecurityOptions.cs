@@ -24,4 +24,8 @@ public sealed class SecurityOptions
 
     /// <summary>Every admin signs in with an authenticator code; an admin without one is sent to set it up before any other page opens.</summary>
     public bool RequireAdminTwoFactor { get; set; } = true;
+
+    /// <summary>Crediting or debiting a wallet above this many taka asks the admin for a fresh authenticator code (or password).</summary>
+    [Range(0, 100_000_000)]
+    public long StepUpAmount { get; set; } = 10_000;
 }

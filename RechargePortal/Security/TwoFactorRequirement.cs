@@ -31,7 +31,9 @@ public static class TwoFactorRequirement
                 }
                 else
                 {
-                    http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    // With a body, so the status-code page does not re-run the request as a form post.
+                    await Results.Problem(title: "Set up two-factor sign-in first.", detail: $"This account signs in with an authenticator code: set it up at {SetupPath}.",
+                        statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(http);
                 }
 
                 return;

@@ -147,7 +147,7 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task A_paused_provider_is_skipped()
     {
         var admin = h.App.Services.GetRequiredService<ProviderAdminService>();
-        Assert.True(await admin.SetPausedAsync(await h.App.AdminActorAsync(), "Ecare", paused: true));
+        Assert.True((await admin.SetPausedAsync(await h.App.AdminActorAsync(), "Ecare", paused: true)).Succeeded);
 
         var id = await h.PlaceAsync();
 

@@ -98,7 +98,7 @@ public sealed class UserAdminServiceTests(PortalAppFactory app) : IClassFixture<
         var attempt = await Users.CreateAsync(otherActor, Valid());
 
         Assert.False(attempt.Succeeded);
-        Assert.Contains("no longer allows", attempt.Message);
+        Assert.Contains("no longer allows", attempt.Problem);
     }
 
     [Fact]

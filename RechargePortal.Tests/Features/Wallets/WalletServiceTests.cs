@@ -124,7 +124,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
                 var (op, recharge, amount) = plan[i];
                 var result = op switch
                 {
-                    0 => await Wallets.CreditAsync(admin, walletId, amount, null, "top-up", Guid.NewGuid().ToString()),
+                    0 => (object)await Wallets.CreditAsync(admin, walletId, amount, null, "top-up", Guid.NewGuid().ToString()),
                     1 => await Wallets.HoldAsync(userId, recharge, amount, "recharge"),
                     2 => await Wallets.RefundAsync(recharge, "failed"),
                     _ => await Wallets.CreditCommissionAsync(recharge, new Money(amount.Poisha / 40), "commission"),
@@ -148,7 +148,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
         var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() =>
             Wallets.CreditAsync(admin, walletId, Money.FromTaka(1_500), "BKASH-8XK2", "shop deposit", requestId))));
 
-        Assert.Single(results, r => r.Outcome == WalletOutcome.Applied);
+        Assert.Single(results, r => r.Message?.Contains("already applied", StringComparison.Ordinal) == false);
         Assert.All(results, r => Assert.True(r.Succeeded));
         Assert.Equal(Money.FromTaka(1_500), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var db = await app.DbAsync();
@@ -171,9 +171,8 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         var result = await Wallets.DebitAsync(admin, walletId, Money.FromTaka(301), "REF", "too much", Guid.NewGuid().ToString());
 
-        Assert.Equal(WalletOutcome.InsufficientBalance, result.Outcome);
-        Assert.Equal("Amount", result.Field);
-        Assert.Contains("৳300.00", result.Error);
+        Assert.False(result.Succeeded);
+        Assert.Contains("৳300.00", result.ErrorFor("Amount"));
         Assert.Equal(Money.FromTaka(300), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
         await using var after = await app.DbAsync();
         Assert.Equal(auditCount, await after.AuditEntries.CountAsync());
@@ -191,8 +190,8 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         var result = await Wallets.CreditAsync(await app.AdminActorAsync(), walletId, new Money(poisha), reference, null, Guid.NewGuid().ToString());
 
-        Assert.Equal(WalletOutcome.Refused, result.Outcome);
-        Assert.Equal(field, result.Field);
+        Assert.False(result.Succeeded);
+        Assert.NotNull(result.ErrorFor(field));
         Assert.Equal(Money.FromTaka(10), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
     }
 
@@ -205,7 +204,7 @@ public sealed class WalletServiceTests(PortalAppFactory app) : IClassFixture<Por
 
         var result = await Wallets.CreditAsync(new Actor(userId, reseller.Email!, reseller.SecurityStamp), walletId, Money.FromTaka(99), null, null, Guid.NewGuid().ToString());
 
-        Assert.Equal(WalletOutcome.Refused, result.Outcome);
+        Assert.Equal(AdminActions.NotAllowed, result.Error);
         Assert.Equal(Money.FromTaka(10), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
     }
 

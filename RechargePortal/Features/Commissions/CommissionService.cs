@@ -11,13 +11,11 @@ namespace RechargePortal.Features.Commissions;
 public sealed record PlanSummary(long Id, string Name, bool IsDefault, PackCommissionMode PackMode,
     IReadOnlyDictionary<(MobileOperator, NumberType), CommissionRateValue> Rates, IReadOnlyList<string> Resellers);
 
-public sealed record CommissionResult(bool Succeeded, string? Error = null, string? Field = null)
-{
-    public static readonly CommissionResult Ok = new(true);
-}
-
-/// <summary>Commission plans: their rates, the default, and which reseller uses which. Admin acts are audited.</summary>
-public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory, ActiveUserGuard guard, TimeProvider time)
+/// <summary>
+/// Commission plans: their rates, the default, and which reseller uses which. Every change is an <see cref="AdminActions"/>
+/// act with a step-up: it moves what every recharge earns.
+/// </summary>
+public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory, AdminActions actions, TimeProvider time)
 {
     public const string DefaultPlanName = "Standard";
 
@@ -44,116 +42,132 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
                ?? CommissionPlan.Create("None", PackCommissionMode.PlanRate, time.GetUtcNow().UtcDateTime);
     }
 
-    public Task<CommissionResult> CreatePlanAsync(Actor admin, string name, PackCommissionMode packMode, CancellationToken ct = default)
+    public Task<AdminResult> CreatePlanAsync(Actor admin, string name, PackCommissionMode packMode, CancellationToken ct = default)
     {
         name = (name ?? "").Trim();
         if (name.Length is 0 or > 100)
         {
-            return Task.FromResult(new CommissionResult(false, "Enter a name of up to 100 characters.", "Name"));
+            return Task.FromResult(AdminResult.FieldFail("Name", "Enter a name of up to 100 characters."));
         }
 
-        return AsAdminAsync(admin, async db =>
+        return actions.RunAsync(admin, async action =>
         {
-            if (await db.CommissionPlans.AnyAsync(p => p.Name == name, ct))
+            if (await action.Db.CommissionPlans.AnyAsync(p => p.Name == name, ct))
             {
-                return new CommissionResult(false, "A plan with this name exists.", "Name");
+                return AdminResult.FieldFail("Name", "A plan with this name exists.");
             }
 
-            var plan = CommissionPlan.Create(name, packMode, time.GetUtcNow().UtcDateTime);
-            db.CommissionPlans.Add(plan);
-            await db.SaveChangesAsync(ct);
-            Audit(db, admin, AuditActions.CommissionPlanCreated, plan, $"packs earn {packMode}");
-            return CommissionResult.Ok;
-        }, ct);
+            var plan = CommissionPlan.Create(name, packMode, action.NowUtc);
+            action.Db.CommissionPlans.Add(plan);
+            await action.Db.SaveChangesAsync(ct);
+            Audit(action, AuditActions.CommissionPlanCreated, plan, $"packs earn {packMode}");
+            return AdminResult.Ok;
+        }, needsStepUp: true, ct: ct);
     }
 
-    public Task<CommissionResult> SetRateAsync(Actor admin, long planId, MobileOperator op, NumberType type, string? rateText, CancellationToken ct = default)
+    /// <summary>One rate; a refusal is on the field <c>Rate</c>.</summary>
+    public async Task<AdminResult> SetRateAsync(Actor admin, long planId, MobileOperator op, NumberType type, string? rateText, CancellationToken ct = default)
     {
-        if (!CommissionRateValue.TryParse(rateText, out var rate, out var error))
+        var result = await SetRatesAsync(admin, planId, new Dictionary<(MobileOperator, NumberType), string?> { [(op, type)] = rateText }, ct);
+        return result.ErrorFor(RateField(op, type)) is { } error ? AdminResult.FieldFail("Rate", error) : result;
+    }
+
+    /// <summary>
+    /// A plan's edited rates, all or none, in one step-up: a refusal names each bad rate on its field
+    /// (<see cref="RateField"/>). Audited per rate that changed.
+    /// </summary>
+    public Task<AdminResult> SetRatesAsync(Actor admin, long planId, IReadOnlyDictionary<(MobileOperator Op, NumberType Type), string?> rates, CancellationToken ct = default)
+    {
+        var parsed = new Dictionary<(MobileOperator Op, NumberType Type), CommissionRateValue>();
+        var errors = new Dictionary<string, string>();
+        foreach (var ((op, type), text) in rates)
         {
-            return Task.FromResult(new CommissionResult(false, error, "Rate"));
+            if (CommissionRateValue.TryParse(text, out var rate, out var error))
+            {
+                parsed[(op, type)] = rate;
+            }
+            else
+            {
+                errors[RateField(op, type)] = error;
+            }
         }
 
-        return OnPlanAsync(admin, planId, (db, plan) =>
+        if (errors.Count > 0)
         {
-            var before = plan.RateFor(op, type);
-            plan.SetRate(op, type, rate);
-            Audit(db, admin, AuditActions.CommissionPlanChanged, plan, $"{op} {type}: {before} → {rate}");
-            return Task.FromResult(CommissionResult.Ok);
+            return Task.FromResult(AdminResult.FieldFail(errors));
+        }
+
+        return OnPlanAsync(admin, planId, (action, plan) =>
+        {
+            var changed = 0;
+            foreach (var ((op, type), rate) in parsed)
+            {
+                var before = plan.RateFor(op, type);
+                if (before == rate)
+                {
+                    continue;
+                }
+
+                plan.SetRate(op, type, rate);
+                Audit(action, AuditActions.CommissionPlanChanged, plan, $"{op} {type}: {before} → {rate}");
+                changed++;
+            }
+
+            return Task.FromResult(changed == 0 ? AdminResult.Unchanged("No rate was changed.") : AdminResult.Done($"Saved {changed} rate(s) of {plan.Name}."));
         }, ct);
     }
 
-    public Task<CommissionResult> SetPackModeAsync(Actor admin, long planId, PackCommissionMode mode, CancellationToken ct = default) =>
-        OnPlanAsync(admin, planId, (db, plan) =>
+    /// <summary>The field a rate's refusal is reported on by <see cref="SetRatesAsync"/>.</summary>
+    public static string RateField(MobileOperator op, NumberType type) => $"{op}:{type}";
+
+    public Task<AdminResult> SetPackModeAsync(Actor admin, long planId, PackCommissionMode mode, CancellationToken ct = default) =>
+        OnPlanAsync(admin, planId, (action, plan) =>
         {
             plan.PackMode = mode;
-            Audit(db, admin, AuditActions.CommissionPlanChanged, plan, $"packs earn {mode}");
-            return Task.FromResult(CommissionResult.Ok);
+            Audit(action, AuditActions.CommissionPlanChanged, plan, $"packs earn {mode}");
+            return Task.FromResult(AdminResult.Ok);
         }, ct);
 
-    public Task<CommissionResult> MakeDefaultAsync(Actor admin, long planId, CancellationToken ct = default) =>
-        OnPlanAsync(admin, planId, async (db, plan) =>
+    public Task<AdminResult> MakeDefaultAsync(Actor admin, long planId, CancellationToken ct = default) =>
+        OnPlanAsync(admin, planId, async (action, plan) =>
         {
-            await db.CommissionPlans.Where(p => p.IsDefault && p.Id != planId).ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDefault, false), ct);
+            await action.Db.CommissionPlans.Where(p => p.IsDefault && p.Id != planId).ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDefault, false), ct);
             plan.IsDefault = true;
-            Audit(db, admin, AuditActions.CommissionPlanChanged, plan, "made the default plan");
-            return CommissionResult.Ok;
+            Audit(action, AuditActions.CommissionPlanChanged, plan, "made the default plan");
+            return AdminResult.Ok;
         }, ct);
 
     /// <summary>Puts a reseller on a plan; null puts them back on the default.</summary>
-    public Task<CommissionResult> AssignAsync(Actor admin, long walletId, long? planId, CancellationToken ct = default) =>
-        AsAdminAsync(admin, async db =>
+    public Task<AdminResult> AssignAsync(Actor admin, long walletId, long? planId, CancellationToken ct = default) =>
+        actions.RunAsync(admin, async action =>
         {
-            var wallet = await db.Wallets.Include(w => w.User).SingleOrDefaultAsync(w => w.Id == walletId, ct);
+            var wallet = await action.Db.Wallets.Include(w => w.User).SingleOrDefaultAsync(w => w.Id == walletId, ct);
             if (wallet is null)
             {
-                return new CommissionResult(false, "That wallet no longer exists.");
+                return AdminResult.Fail("That wallet no longer exists.");
             }
 
-            var plan = planId is null ? null : await db.CommissionPlans.SingleOrDefaultAsync(p => p.Id == planId, ct);
+            var plan = planId is null ? null : await action.Db.CommissionPlans.SingleOrDefaultAsync(p => p.Id == planId, ct);
             if (planId is not null && plan is null)
             {
-                return new CommissionResult(false, "That plan no longer exists.", "Plan");
+                return AdminResult.FieldFail("Plan", "That plan no longer exists.");
             }
 
             wallet.CommissionPlanId = planId;
-            db.AuditEntries.Add(AuditEntry.Create(
-                time.GetUtcNow().UtcDateTime, admin.UserId, admin.Email, AuditActions.CommissionPlanAssigned,
-                AuditTargets.Wallet, walletId.ToString(CultureInfo.InvariantCulture), wallet.User?.Email,
-                plan is null ? "default plan" : plan.Name));
-            return CommissionResult.Ok;
-        }, ct);
+            action.Audit(AuditActions.CommissionPlanAssigned, AuditTargets.Wallet, walletId.ToString(CultureInfo.InvariantCulture), wallet.User?.Email,
+                plan is null ? "default plan" : plan.Name);
+            return AdminResult.Ok;
+        }, needsStepUp: true, ct: ct);
 
-    private Task<CommissionResult> OnPlanAsync(Actor admin, long planId, Func<PortalDbContext, CommissionPlan, Task<CommissionResult>> act, CancellationToken ct) =>
-        AsAdminAsync(admin, async db =>
+    private Task<AdminResult> OnPlanAsync(Actor admin, long planId, Func<AdminActionContext, CommissionPlan, Task<AdminResult>> act, CancellationToken ct) =>
+        actions.RunAsync(admin, async action =>
         {
-            var plan = await db.CommissionPlans.Include(p => p.Rates).SingleOrDefaultAsync(p => p.Id == planId, ct);
-            return plan is null ? new CommissionResult(false, "That plan no longer exists.") : await act(db, plan);
-        }, ct);
+            var plan = await action.Db.CommissionPlans.Include(p => p.Rates).SingleOrDefaultAsync(p => p.Id == planId, ct);
+            return plan is null ? AdminResult.Fail("That plan no longer exists.") : await act(action, plan);
+        }, needsStepUp: true, ct: ct);
 
-    private async Task<CommissionResult> AsAdminAsync(Actor admin, Func<PortalDbContext, Task<CommissionResult>> act, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
-        {
-            return new CommissionResult(false, "Your session no longer allows this action. Sign in again.");
-        }
-
-        var result = await act(db);
-        if (result.Succeeded)
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-
-        return result;
-    }
-
-    private void Audit(PortalDbContext db, Actor admin, string action, CommissionPlan plan, string details) =>
-        db.AuditEntries.Add(AuditEntry.Create(
-            time.GetUtcNow().UtcDateTime, admin.UserId, admin.Email, action, AuditTargets.CommissionPlan,
-            plan.Id.ToString(CultureInfo.InvariantCulture), plan.Name, details));
+    private static void Audit(AdminActionContext action, string what, CommissionPlan plan, string details) =>
+        action.Audit(what, AuditTargets.CommissionPlan, plan.Id.ToString(CultureInfo.InvariantCulture), plan.Name, details);
 
     /// <summary>Creates the default plan on a new database (rates at 0 % until an admin sets them).</summary>
     public static async Task EnsureDefaultPlanAsync(PortalDbContext db, DateTime nowUtc, CancellationToken ct)

@@ -28,10 +28,6 @@ public sealed record RechargeDetail(
     string? LastCheckOutcome, string? ResolvedByEmail, string? ResolutionNote, IReadOnlyList<AttemptView> Attempts,
     string? LastError = null, ContradictionView? Contradiction = null);
 
-/// <param name="NeedsOverride">The provider's fresh answer was not final: the decision needs the explicit override (field <c>Override</c>).</param>
-/// <param name="Message">What happened, when it was not simply the admin's decision (the provider's fresh answer settled it).</param>
-public sealed record ResolveResult(bool Succeeded, string? Error = null, string? Field = null, string? Message = null, bool NeedsOverride = false);
-
 /// <summary>
 /// The admin's review queue: recharges without a final answer by their deadline, and final ones a
 /// provider later contradicted. Every decision asks the provider first; money moves only through
@@ -43,8 +39,12 @@ public sealed class ReviewQueueService(
     WalletService wallets,
     RechargeNotifier notifier,
     ActiveUserGuard guard,
+    AdminActions actions,
     TimeProvider time)
 {
+    /// <summary>The field a decision is refused on when the provider's fresh answer is not final and the override is not ticked.</summary>
+    public const string OverrideField = "Override";
+
     private const string NoteRequired = "Write why: what the provider or the customer confirmed.";
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -127,7 +127,7 @@ public sealed class ReviewQueueService(
     /// provider gave it; any other answer (pending, unclear, none) lets the admin decide only with
     /// <paramref name="overrideAnswer"/>. Happens once: a second decision changes nothing.
     /// </summary>
-    public async Task<ResolveResult> ResolveAsync(Actor admin, long id, bool successful, string? note, bool overrideAnswer = false, CancellationToken ct = default)
+    public async Task<AdminResult> ResolveAsync(Actor admin, long id, bool successful, string? note, bool overrideAnswer = false, CancellationToken ct = default)
     {
         note = (note ?? "").Trim();
         if (NoteError(note) is { } noteError)
@@ -137,17 +137,17 @@ public sealed class ReviewQueueService(
 
         if (!await IsActiveAdminAsync(admin, ct))
         {
-            return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
+            return AdminResult.Fail(AdminActions.NotAllowed);
         }
 
         if (await StatusOfAsync(id, ct) is not { } before)
         {
-            return new ResolveResult(false, "No such recharge.");
+            return AdminResult.Fail("No such recharge.");
         }
 
         if (before != RechargeStatus.NeedsReview)
         {
-            return new ResolveResult(false, $"It is already {RechargeStatusText.For(before)}: nothing was changed.");
+            return AdminResult.Fail($"It is already {RechargeStatusText.For(before)}: nothing was changed.");
         }
 
         // A fresh answer first: the provider's word, not an old page, decides whenever it has one.
@@ -157,53 +157,41 @@ public sealed class ReviewQueueService(
         {
             var message = $"The provider answered just now: {RechargeStatusText.For(status.Value)}. That was applied{(successful == (status == RechargeStatus.Succeeded) ? "" : ", not your choice")}.";
             await AuditAsync(admin, id, AuditActions.RechargeChecked, $"Asked before resolving ({fresh}): {message}", ct);
-            return new ResolveResult(true, Message: message);
+            return AdminResult.Done(message);
         }
 
         if (!overrideAnswer)
         {
-            return new ResolveResult(false,
-                $"The provider's answer just now is not final ({lastAnswer ?? "no answer"}). Decide against it only if you confirmed it yourself: tick the override.",
-                "Override", NeedsOverride: true);
+            return AdminResult.FieldFail(OverrideField,
+                $"The provider's answer just now is not final ({lastAnswer ?? "no answer"}). Decide against it only if you confirmed it yourself: tick the override.");
         }
 
-        RechargeChange change;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        return await actions.RunAsync(admin, async action =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
-            {
-                return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
-            }
-
+            var db = action.Db;
             var r = await RechargeProcessor.LoadAsync(db, id, ct);
             if (r is null || r.Status != RechargeStatus.NeedsReview)
             {
-                return new ResolveResult(false, $"It is already {(r is null ? "gone" : RechargeStatusText.For(r.Status))}: nothing was changed.");
+                return AdminResult.Fail($"It is already {(r is null ? "gone" : RechargeStatusText.For(r.Status))}: nothing was changed.");
             }
 
-            var now = Now;
             var recorded = $"{note} [override: the provider said {lastAnswer ?? "nothing"}]";
             if (successful)
             {
-                await processor.SucceedAsync(db, r, null, now, ct);
+                await processor.SucceedAsync(db, r, null, action.NowUtc, ct);
             }
             else
             {
-                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", RechargeWording.ResellerNotes.AdminFailed, now, ct);
+                await processor.FailAsync(db, r, $"Marked failed by an admin: {note}", RechargeWording.ResellerNotes.AdminFailed, action.NowUtc, ct);
             }
 
             r.RecordResolution(admin.Email, recorded);
-            db.Add(AuditEntry.Create(now, admin.UserId, admin.Email, AuditActions.RechargeResolved, AuditTargets.Recharge,
-                r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
-                $"{(successful ? "Marked successful" : "Marked failed and refunded")} ({r.Amount} to {MobileNumber.Display(r.Number)}): {recorded}"));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            change = new RechargeChange(r.Id, r.ResellerId, r.Status);
-        }
-
-        notifier.Notify(change);
-        return new ResolveResult(true);
+            action.Audit(AuditActions.RechargeResolved, AuditTargets.Recharge, r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
+                $"{(successful ? "Marked successful" : "Marked failed and refunded")} ({r.Amount} to {MobileNumber.Display(r.Number)}): {recorded}");
+            var change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+            action.AfterCommit(() => notifier.Notify(change));
+            return AdminResult.Ok;
+        }, ct: ct);
     }
 
     /// <summary>
@@ -211,7 +199,7 @@ public sealed class ReviewQueueService(
     /// answer calls for (one Adjustment entry on the reseller's wallet, refused beyond its balance);
     /// otherwise it is dismissed and nothing moves. Audited either way; happens once.
     /// </summary>
-    public async Task<ResolveResult> ResolveContradictionAsync(Actor admin, long contradictionId, bool correct, string? note, CancellationToken ct = default)
+    public async Task<AdminResult> ResolveContradictionAsync(Actor admin, long contradictionId, bool correct, string? note, CancellationToken ct = default)
     {
         note = (note ?? "").Trim();
         if (NoteError(note) is { } noteError)
@@ -219,50 +207,37 @@ public sealed class ReviewQueueService(
             return noteError;
         }
 
-        RechargeChange change;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        return await actions.RunAsync(admin, async action =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
-            {
-                return new ResolveResult(false, "Your session no longer allows this action. Sign in again.");
-            }
-
+            var db = action.Db;
             var c = await db.Set<RechargeContradiction>().SingleOrDefaultAsync(x => x.Id == contradictionId, ct);
             if (c is null || !c.IsOpen)
             {
-                return new ResolveResult(false, "This contradiction was already settled: nothing was changed.");
+                return AdminResult.Fail("This contradiction was already settled: nothing was changed.");
             }
 
             var r = await db.Set<Recharge>().AsNoTracking().SingleAsync(x => x.Id == c.RechargeId, ct);
-            var now = Now;
             var amount = CorrectionOf(r.Amount, r.Commission, c.ProviderSaysDelivered);
-            var audit = AuditEntry.Create(now, admin.UserId, admin.Email,
-                correct ? AuditActions.ContradictionCorrected : AuditActions.ContradictionDismissed, AuditTargets.Recharge,
+            var audit = action.Audit(correct ? AuditActions.ContradictionCorrected : AuditActions.ContradictionDismissed, AuditTargets.Recharge,
                 r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
                 $"{(correct ? $"Corrected by {amount}" : "Dismissed")}: books say {RechargeStatusText.For(c.BooksSay)}, {c.Provider} says {c.ProviderSays}. {note}");
-            db.Add(audit);
             await db.SaveChangesAsync(ct);
             if (correct && amount.Poisha != 0)
             {
                 var moved = await wallets.AdjustRechargeAsync(db, r.Id, amount, RechargeWording.CorrectionMemo(r.Reference, c.ProviderSaysDelivered), admin, audit.Id, ct);
                 if (moved.Outcome != WalletOutcome.Applied)
                 {
-                    await tx.RollbackAsync(ct);
-                    return new ResolveResult(false, moved.Outcome == WalletOutcome.InsufficientBalance
+                    return AdminResult.Fail(moved.Outcome == WalletOutcome.InsufficientBalance
                         ? $"The reseller's wallet holds only {moved.BalanceAfter}; the correction needs {-amount}. Nothing was changed."
                         : moved.Error ?? "The wallet refused the correction. Nothing was changed.");
                 }
             }
 
-            c.Resolve(correct ? ContradictionResolution.Corrected : ContradictionResolution.Dismissed, admin.Email, note, now);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            change = new RechargeChange(r.Id, r.ResellerId, r.Status);
-        }
-
-        notifier.Notify(change);
-        return new ResolveResult(true);
+            c.Resolve(correct ? ContradictionResolution.Corrected : ContradictionResolution.Dismissed, admin.Email, note, action.NowUtc);
+            var change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+            action.AfterCommit(() => notifier.Notify(change));
+            return AdminResult.Ok;
+        }, ct: ct);
     }
 
     /// <summary>The signed wallet change that makes a final recharge's money match the provider's later answer.</summary>
@@ -272,9 +247,9 @@ public sealed class ReviewQueueService(
         providerSaysDelivered ? -(amount - commission) : amount - commission;
 
     /// <summary>Every decision carries a note a later reader can act on.</summary>
-    private static ResolveResult? NoteError(string note) =>
-        note.Length == 0 ? new ResolveResult(false, NoteRequired, "Note")
-        : note.Length > Recharge.MaxNoteLength ? new ResolveResult(false, $"Use at most {Recharge.MaxNoteLength} characters.", "Note")
+    private static AdminResult? NoteError(string note) =>
+        note.Length == 0 ? AdminResult.FieldFail("Note", NoteRequired)
+        : note.Length > Recharge.MaxNoteLength ? AdminResult.FieldFail("Note", $"Use at most {Recharge.MaxNoteLength} characters.")
         : null;
 
     private async Task<bool> IsActiveAdminAsync(Actor admin, CancellationToken ct)

@@ -21,30 +21,13 @@ public sealed class NewUserForm
     public string Password { get; set; } = "";
 }
 
-/// <summary>What an admin action did: success, or the reasons it changed nothing (per field where there is one).</summary>
-public sealed record AdminResult(bool Succeeded, IReadOnlyDictionary<string, string> FieldErrors, string? Error)
-{
-    public static readonly AdminResult Ok = new(true, new Dictionary<string, string>(), null);
-
-    public static AdminResult Fail(string error) => new(false, new Dictionary<string, string>(), error);
-
-    public static AdminResult FieldFail(IReadOnlyDictionary<string, string> errors) => new(false, errors, null);
-
-    public string? ErrorFor(string field) => FieldErrors.GetValueOrDefault(field);
-
-    public string Message => Error ?? string.Join(" ", FieldErrors.Values);
-}
-
 /// <summary>
 /// Account administration: create, lock, unlock, reset password, change role, require two-factor sign-in, a reseller's
-/// recharge limit. Each act runs in its
-/// own scope and transaction, re-checks that the acting admin is still an active admin, and
-/// writes the audit log in the same transaction.
+/// recharge limit, each one <see cref="AdminActions"/> act. Creating an admin, resetting a password and changing a role
+/// need a step-up.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuard guard, TimeProvider time, ILogger<UserAdminService> logger)
+public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions actions, TimeProvider time)
 {
-    private const string NotAllowed = "Your session no longer allows this action. Sign in again.";
-
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -84,32 +67,39 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             errors[nameof(NewUserForm.Role)] = "Choose a role.";
         }
 
-        return await InAdminTransactionAsync(actor, async (db, users) =>
+        var user = new PortalUser
         {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            FullName = fullName,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+            // The admin knows this password: it is the person's to replace at their first sign-in.
+            MustChangePassword = true,
+        };
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            // Every field is checked before the step-up, so a code is not spent on a form that cannot pass.
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
             if (!errors.ContainsKey(nameof(NewUserForm.Email)) && await users.FindByEmailAsync(email) is not null)
             {
                 errors[nameof(NewUserForm.Email)] = "An account with this email already exists.";
             }
 
-            var user = new PortalUser
-            {
-                UserName = email,
-                Email = email,
-                EmailConfirmed = true,
-                FullName = fullName,
-                CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-            };
-            var passwordError = await ValidatePasswordAsync(users, user, form.Password);
-            if (passwordError is not null)
+            if (await ValidatePasswordAsync(users, user, form.Password) is { } passwordError)
             {
                 errors[nameof(NewUserForm.Password)] = passwordError;
             }
+        }
 
-            if (errors.Count > 0)
-            {
-                return AdminResult.FieldFail(errors);
-            }
+        if (errors.Count > 0)
+        {
+            return AdminResult.FieldFail(errors);
+        }
 
+        return await actions.RunAsync(actor, async action =>
+        {
+            var users = action.Users;
             var created = await users.CreateAsync(user, form.Password);
             if (!created.Succeeded)
             {
@@ -122,81 +112,88 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             await users.AddToRoleAsync(user, form.Role!);
             if (form.Role == Roles.Reseller)
             {
-                await WalletService.EnsureWalletAsync(db, user.Id, user.CreatedAtUtc, ct);
+                await WalletService.EnsureWalletAsync(action.Db, user.Id, user.CreatedAtUtc, ct);
             }
 
-            Audit(db, actor, AuditActions.UserCreated, user, $"role {form.Role}");
+            Audit(action, AuditActions.UserCreated, user, $"role {form.Role}");
             return AdminResult.Ok;
-        }, ct);
+        }, needsStepUp: form.Role == Roles.Admin, ct: ct);
     }
 
     public Task<AdminResult> LockAsync(Actor actor, string userId, CancellationToken ct = default) =>
-        OnOtherUserAsync(actor, userId, "lock", async (db, users, user) =>
+        OnOtherUserAsync(actor, userId, "lock", async (action, users, user) =>
         {
             await users.SetLockoutEnabledAsync(user, true);
             await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
             // A new stamp ends the user's open sessions at their next check.
             await users.UpdateSecurityStampAsync(user);
-            Audit(db, actor, AuditActions.UserLocked, user);
+            Audit(action, AuditActions.UserLocked, user);
             return AdminResult.Ok;
         }, ct);
 
     public Task<AdminResult> UnlockAsync(Actor actor, string userId, CancellationToken ct = default) =>
-        OnOtherUserAsync(actor, userId, "unlock", async (db, users, user) =>
+        OnOtherUserAsync(actor, userId, "unlock", async (action, users, user) =>
         {
             await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
-            Audit(db, actor, AuditActions.UserUnlocked, user);
+            Audit(action, AuditActions.UserUnlocked, user);
             return AdminResult.Ok;
         }, ct);
 
-    public Task<AdminResult> ResetPasswordAsync(Actor actor, string userId, string newPassword, CancellationToken ct = default) =>
-        OnOtherUserAsync(actor, userId, "reset the password of", async (db, users, user) =>
+    public async Task<AdminResult> ResetPasswordAsync(Actor actor, string userId, string newPassword, CancellationToken ct = default)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            var passwordError = await ValidatePasswordAsync(users, user, newPassword);
-            if (passwordError is not null)
+            // Checked before the step-up, so a code is not spent on a password that cannot pass.
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            if (await users.FindByIdAsync(userId) is { } target && await ValidatePasswordAsync(users, target, newPassword) is { } passwordError)
             {
-                return AdminResult.FieldFail(new Dictionary<string, string> { ["Password"] = passwordError });
+                return AdminResult.FieldFail("Password", passwordError);
             }
+        }
 
+        return await OnOtherUserAsync(actor, userId, "reset the password of", async (action, users, user) =>
+        {
             var token = await users.GeneratePasswordResetTokenAsync(user);
+            user.MustChangePassword = true;
             var reset = await users.ResetPasswordAsync(user, token, newPassword);
             if (!reset.Succeeded)
             {
                 return AdminResult.Fail(Describe(reset));
             }
 
-            Audit(db, actor, AuditActions.PasswordReset, user);
+            Audit(action, AuditActions.PasswordReset, user);
             return AdminResult.Ok;
-        }, ct);
+        }, ct, needsStepUp: true);
+    }
 
     public Task<AdminResult> ChangeRoleAsync(Actor actor, string userId, string? role, CancellationToken ct = default)
     {
         if (!Roles.IsKnown(role))
         {
-            return Task.FromResult(AdminResult.FieldFail(new Dictionary<string, string> { ["Role"] = "Choose a role." }));
+            return Task.FromResult(AdminResult.FieldFail("Role", "Choose a role."));
         }
 
-        return OnOtherUserAsync(actor, userId, "change the role of", async (db, users, user) =>
+        return OnOtherUserAsync(actor, userId, "change the role of", async (action, users, user) =>
         {
             var current = await users.GetRolesAsync(user);
             if (current.Count == 1 && current[0] == role)
             {
-                return AdminResult.Ok;
+                return AdminResult.Unchanged();
             }
 
             await users.RemoveFromRolesAsync(user, current);
             await users.AddToRoleAsync(user, role!);
             if (role == Roles.Reseller)
             {
-                await WalletService.EnsureWalletAsync(db, user.Id, time.GetUtcNow().UtcDateTime, ct);
+                await WalletService.EnsureWalletAsync(action.Db, user.Id, action.NowUtc, ct);
             }
 
             // Roles live in the session cookie: a new stamp makes the user sign in again with the new role.
             await users.UpdateSecurityStampAsync(user);
-            Audit(db, actor, AuditActions.RoleChanged, user, $"{string.Join(",", current)} → {role}");
+            Audit(action, AuditActions.RoleChanged, user, $"{string.Join(",", current)} → {role}");
             return AdminResult.Ok;
-        }, ct);
+        }, ct, needsStepUp: true);
     }
 
     /// <summary>
@@ -204,11 +201,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
     /// sessions (as a lock does); one without it is then sent to set it up right after signing in again.
     /// </summary>
     public Task<AdminResult> SetTwoFactorRequiredAsync(Actor actor, string userId, bool required, CancellationToken ct = default) =>
-        OnOtherUserAsync(actor, userId, "change the two-factor requirement of", async (db, users, user) =>
+        OnOtherUserAsync(actor, userId, "change the two-factor requirement of", async (action, users, user) =>
         {
             if (user.RequireTwoFactor == required)
             {
-                return AdminResult.Ok;
+                return AdminResult.Unchanged();
             }
 
             user.RequireTwoFactor = required;
@@ -224,7 +221,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
                 await users.UpdateSecurityStampAsync(user);
             }
 
-            Audit(db, actor, required ? AuditActions.TwoFactorRequired : AuditActions.TwoFactorNoLongerRequired, user);
+            Audit(action, required ? AuditActions.TwoFactorRequired : AuditActions.TwoFactorNoLongerRequired, user);
             return AdminResult.Ok;
         }, ct);
 
@@ -236,13 +233,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
     {
         if (perMinute is < 1 or > RateLimitOptions.MaxRechargesPerMinute)
         {
-            return Task.FromResult(AdminResult.FieldFail(new Dictionary<string, string>
-            {
-                ["Limit"] = $"Enter a number from 1 to {RateLimitOptions.MaxRechargesPerMinute}, or leave it empty for the default.",
-            }));
+            return Task.FromResult(AdminResult.FieldFail("Limit", $"Enter a number from 1 to {RateLimitOptions.MaxRechargesPerMinute}, or leave it empty for the default."));
         }
 
-        return OnOtherUserAsync(actor, userId, "change the recharge limit of", async (db, users, user) =>
+        return OnOtherUserAsync(actor, userId, "change the recharge limit of", async (action, users, user) =>
         {
             if (!await users.IsInRoleAsync(user, Roles.Reseller))
             {
@@ -252,7 +246,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             var before = user.RechargesPerMinuteLimit;
             if (before == perMinute)
             {
-                return AdminResult.Ok;
+                return AdminResult.Unchanged();
             }
 
             user.RechargesPerMinuteLimit = perMinute;
@@ -262,7 +256,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
                 return AdminResult.Fail(Describe(updated));
             }
 
-            Audit(db, actor, AuditActions.RechargeLimitChanged, user, $"{PerMinute(before)} → {PerMinute(perMinute)} recharges a minute");
+            Audit(action, AuditActions.RechargeLimitChanged, user, $"{PerMinute(before)} → {PerMinute(perMinute)} recharges a minute");
             return AdminResult.Ok;
         }, ct);
 
@@ -271,7 +265,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
 
     private Task<AdminResult> OnOtherUserAsync(
         Actor actor, string userId, string verb,
-        Func<PortalDbContext, UserManager<PortalUser>, PortalUser, Task<AdminResult>> act, CancellationToken ct)
+        Func<AdminActionContext, UserManager<PortalUser>, PortalUser, Task<AdminResult>> act, CancellationToken ct, bool needsStepUp = false)
     {
         if (userId == actor.UserId)
         {
@@ -279,42 +273,15 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ActiveUserGuar
             return Task.FromResult(AdminResult.Fail($"You cannot {verb} your own account."));
         }
 
-        return InAdminTransactionAsync(actor, async (db, users) =>
+        return actions.RunAsync(actor, async action =>
         {
-            var user = await users.FindByIdAsync(userId);
-            return user is null ? AdminResult.Fail("That account no longer exists.") : await act(db, users, user);
-        }, ct);
+            var user = await action.Users.FindByIdAsync(userId);
+            return user is null ? AdminResult.Fail("That account no longer exists.") : await act(action, action.Users, user);
+        }, needsStepUp, ct: ct);
     }
 
-    private async Task<AdminResult> InAdminTransactionAsync(
-        Actor actor, Func<PortalDbContext, UserManager<PortalUser>, Task<AdminResult>> act, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await guard.IsActiveInRoleAsync(db, actor, Roles.Admin, ct))
-        {
-            logger.LogWarning("Refused an admin action by {ActorId}: no longer an active admin.", actor.UserId);
-            return AdminResult.Fail(NotAllowed);
-        }
-
-        var result = await act(db, users);
-        if (!result.Succeeded)
-        {
-            await tx.RollbackAsync(ct);
-            return result;
-        }
-
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return result;
-    }
-
-    private void Audit(PortalDbContext db, Actor actor, string action, PortalUser target, string? details = null) =>
-        db.AuditEntries.Add(AuditEntry.Create(
-            time.GetUtcNow().UtcDateTime, actor.UserId, actor.Email, action,
-            AuditTargets.User, target.Id, target.Email, details));
+    private static void Audit(AdminActionContext act, string what, PortalUser target, string? details = null) =>
+        act.Audit(what, AuditTargets.User, target.Id, target.Email, details);
 
     private static async Task<string?> ValidatePasswordAsync(UserManager<PortalUser> users, PortalUser user, string password)
     {

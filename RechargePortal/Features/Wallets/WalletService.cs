@@ -44,7 +44,7 @@ public sealed record Statement(long WalletId, string Email, DateOnly From, DateO
 /// and by a unique key.
 /// </summary>
 public sealed class WalletService(
-    IDbContextFactory<PortalDbContext> factory, ActiveUserGuard guard, TimeProvider time, ILogger<WalletService> logger)
+    IDbContextFactory<PortalDbContext> factory, ActiveUserGuard guard, AdminActions actions, StepUp stepUp, TimeProvider time, ILogger<WalletService> logger)
 {
     public const int MaxReferenceLength = 100;
     public const int MaxNoteLength = 500;
@@ -176,36 +176,28 @@ public sealed class WalletService(
     // ---- Admin money actions ----
 
     /// <summary>An admin puts money in (a bank or bKash deposit). <paramref name="requestId"/> makes a resubmit apply once.</summary>
-    public Task<WalletResult> CreditAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
+    public Task<AdminResult> CreditAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
         AdminMoveAsync(admin, walletId, LedgerKind.Deposit, amount, reference, note, requestId, ct);
 
     /// <summary>An admin takes money out. Refused beyond the balance.</summary>
-    public Task<WalletResult> DebitAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
+    public Task<AdminResult> DebitAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
         AdminMoveAsync(admin, walletId, LedgerKind.Withdrawal, amount, reference, note, requestId, ct);
 
-    private async Task<WalletResult> AdminMoveAsync(
+    /// <summary>One admin credit or debit: an <see cref="AdminActions"/> act, with a step-up above <c>Security:StepUpAmount</c>.</summary>
+    private Task<AdminResult> AdminMoveAsync(
         Actor admin, long walletId, LedgerKind kind, Money amount, string? reference, string? note, string requestId, CancellationToken ct)
     {
         reference = string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
         note = (note ?? "").Trim();
-        if (!amount.IsPositive)
+        var invalid =
+            !amount.IsPositive ? AdminResult.FieldFail("Amount", "The amount must be more than zero.")
+            : amount > Money.MaxInput ? AdminResult.FieldFail("Amount", $"That is more than the largest amount allowed ({Money.MaxInput}).")
+            : reference?.Length > MaxReferenceLength ? AdminResult.FieldFail("Reference", $"Use at most {MaxReferenceLength} characters.")
+            : note.Length > MaxNoteLength ? AdminResult.FieldFail("Note", $"Use at most {MaxNoteLength} characters.")
+            : null;
+        if (invalid is not null)
         {
-            return new WalletResult(WalletOutcome.Refused, Money.Zero, "The amount must be more than zero.", "Amount");
-        }
-
-        if (amount > Money.MaxInput)
-        {
-            return new WalletResult(WalletOutcome.Refused, Money.Zero, $"That is more than the largest amount allowed ({Money.MaxInput}).", "Amount");
-        }
-
-        if (reference?.Length > MaxReferenceLength)
-        {
-            return new WalletResult(WalletOutcome.Refused, Money.Zero, $"Use at most {MaxReferenceLength} characters.", "Reference");
-        }
-
-        if (note.Length > MaxNoteLength)
-        {
-            return new WalletResult(WalletOutcome.Refused, Money.Zero, $"Use at most {MaxNoteLength} characters.", "Note");
+            return Task.FromResult(invalid);
         }
 
         if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > 64)
@@ -213,44 +205,45 @@ public sealed class WalletService(
             throw new ArgumentException("A client request id is required.", nameof(requestId));
         }
 
-        return await InOwnTransactionAsync(async db =>
+        return actions.RunAsync(admin, async action =>
         {
-            if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
-            {
-                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Your session no longer allows this action. Sign in again.");
-            }
-
+            var db = action.Db;
             var done = await db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RequestId == requestId, ct);
             if (done is not null)
             {
-                return new WalletResult(WalletOutcome.AlreadyApplied, done.BalanceAfter);
+                return AdminResult.Unchanged($"That request was already applied; nothing changed. Balance {done.BalanceAfter}.");
             }
 
             var owner = await db.Wallets.Where(w => w.Id == walletId).Select(w => w.User!.Email).SingleOrDefaultAsync(ct);
             if (owner is null)
             {
-                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "That wallet no longer exists.");
+                return AdminResult.Fail("That wallet no longer exists.");
             }
 
-            var verb = kind == LedgerKind.Deposit ? "Credit" : "Debit";
-            var audit = AuditEntry.Create(
-                time.GetUtcNow().UtcDateTime, admin.UserId, admin.Email,
-                kind == LedgerKind.Deposit ? AuditActions.WalletCredited : AuditActions.WalletDebited,
+            var credit = kind == LedgerKind.Deposit;
+            var audit = action.Audit(
+                credit ? AuditActions.WalletCredited : AuditActions.WalletDebited,
                 AuditTargets.Wallet, walletId.ToString(System.Globalization.CultureInfo.InvariantCulture), owner,
                 $"{amount}{(reference is null ? "" : $" ref {reference}")}{(note.Length == 0 ? "" : $": {note}")}");
-            db.AuditEntries.Add(audit);
             await db.SaveChangesAsync(ct);
 
-            var memo = note.Length > 0 ? note : $"{verb} by admin";
-            var signed = kind == LedgerKind.Deposit ? amount : -amount;
-            var result = await ApplyAsync(db, walletId, kind, signed, memo, admin.UserId, admin.Email, reference, null, audit.Id, requestId, ct);
-            if (result.Outcome == WalletOutcome.InsufficientBalance)
+            var memo = note.Length > 0 ? note : $"{(credit ? "Credit" : "Debit")} by admin";
+            WalletResult moved;
+            try
             {
-                return result with { Field = "Amount" };
+                moved = await ApplyAsync(db, walletId, kind, credit ? amount : -amount, memo, admin.UserId, admin.Email, reference, null, audit.Id, requestId, ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            {
+                // The unique request id caught a resubmit that raced this one.
+                logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException.Message);
+                return AdminResult.Unchanged("That request was already applied; nothing changed.");
             }
 
-            return result;
-        }, ct);
+            return moved.Outcome == WalletOutcome.Applied
+                ? AdminResult.Done($"{(credit ? "Credited" : "Debited")} {owner}. Balance now {moved.BalanceAfter}.")
+                : AdminResult.FieldFail("Amount", moved.Error ?? "The wallet refused this change.");
+        }, needsStepUp: stepUp.IsNeededFor(amount), ct: ct);
     }
 
     // ---- Reading: every wallet for an active admin or auditor, a reseller's own for them; else AccessRefusedException ----

@@ -10,14 +10,12 @@ public sealed record OperatorRoute(MobileOperator Operator, IReadOnlyList<RouteS
 
 public sealed record RouteStep(string Provider, bool Paused, bool Configured);
 
-public sealed record RouteResult(bool Succeeded, string? Error = null);
-
 /// <summary>
 /// Which providers serve which operator, in order. An operator without a saved route uses every
 /// configured provider in configuration order. Paused providers stay in the route and are skipped.
 /// </summary>
 public sealed class RoutingService(
-    IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, ActiveUserGuard guard, TimeProvider time)
+    IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, AdminActions actions)
 {
     public async Task<IReadOnlyList<OperatorRoute>> ListAsync(CancellationToken ct = default)
     {
@@ -43,48 +41,44 @@ public sealed class RoutingService(
         return names.Where(n => providers.Find(n) is not null && !paused.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
-    /// <summary>Replaces an operator's route. Refused, with nothing changed, for an inactive admin, an unknown or repeated provider, or an empty list.</summary>
-    public async Task<RouteResult> SetRouteAsync(Actor admin, MobileOperator op, IReadOnlyList<string> route, CancellationToken ct = default)
+    /// <summary>
+    /// Replaces an operator's route (an <see cref="AdminActions"/> act with a step-up: it decides where the money goes).
+    /// Refused, with nothing changed, for an unknown or repeated provider or an empty list.
+    /// </summary>
+    public Task<AdminResult> SetRouteAsync(Actor admin, MobileOperator op, IReadOnlyList<string> route, CancellationToken ct = default)
     {
         if (route.Count == 0)
         {
-            return new RouteResult(false, "A route needs at least one provider.");
+            return Task.FromResult(AdminResult.Fail("A route needs at least one provider."));
         }
 
         if (route.FirstOrDefault(n => providers.Find(n) is null) is { } unknown)
         {
-            return new RouteResult(false, $"No provider named '{unknown}' is configured.");
+            return Task.FromResult(AdminResult.Fail($"No provider named '{unknown}' is configured."));
         }
 
         var names = route.Select(n => providers.Get(n).Name).ToList();
         if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count)
         {
-            return new RouteResult(false, "A provider can appear only once in a route.");
+            return Task.FromResult(AdminResult.Fail("A provider can appear only once in a route."));
         }
 
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await guard.IsActiveInRoleAsync(db, admin, Roles.Admin, ct))
+        return actions.RunAsync(admin, async action =>
         {
-            return new RouteResult(false, "Your session no longer allows this action. Sign in again.");
-        }
+            var routes = action.Db.Set<ProviderRoute>();
+            var before = await routes.Where(r => r.Operator == op).OrderBy(r => r.Position).ToListAsync(ct);
+            var beforeText = before.Count > 0 ? string.Join(" → ", before.Select(r => r.Provider)) : "default";
+            var afterText = string.Join(" → ", names);
+            if (beforeText == afterText)
+            {
+                return AdminResult.Unchanged();
+            }
 
-        var before = await db.Set<ProviderRoute>().Where(r => r.Operator == op).OrderBy(r => r.Position).ToListAsync(ct);
-        var beforeText = before.Count > 0 ? string.Join(" → ", before.Select(r => r.Provider)) : "default";
-        var afterText = string.Join(" → ", names);
-        if (beforeText == afterText)
-        {
-            return new RouteResult(true);
-        }
-
-        db.Set<ProviderRoute>().RemoveRange(before);
-        await db.SaveChangesAsync(ct);
-        db.Set<ProviderRoute>().AddRange(names.Select((n, i) => ProviderRoute.Create(op, i, n)));
-        db.Set<AuditEntry>().Add(AuditEntry.Create(
-            time.GetUtcNow().UtcDateTime, admin.UserId, admin.Email, AuditActions.RouteChanged,
-            AuditTargets.Route, op.ToString(), op.ToString(), $"{beforeText} ⇒ {afterText}"));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new RouteResult(true);
+            routes.RemoveRange(before);
+            await action.Db.SaveChangesAsync(ct);
+            routes.AddRange(names.Select((n, i) => ProviderRoute.Create(op, i, n)));
+            action.Audit(AuditActions.RouteChanged, AuditTargets.Route, op.ToString(), op.ToString(), $"{beforeText} ⇒ {afterText}");
+            return AdminResult.Ok;
+        }, needsStepUp: true, ct: ct);
     }
 }

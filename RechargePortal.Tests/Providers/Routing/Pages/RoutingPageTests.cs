@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using MudBlazor.Services;
 using RechargePortal.Providers;
 using RechargePortal.Providers.Routing;
@@ -23,7 +24,7 @@ public sealed class RoutingPageTests(PortalAppFactory app) : IClassFixture<Porta
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
-        foreach (var type in new[] { typeof(RoutingService), typeof(ProviderRegistry), typeof(ProviderAdminService), typeof(ProviderStatusNotifier) })
+        foreach (var type in new[] { typeof(RoutingService), typeof(ProviderRegistry), typeof(ProviderAdminService), typeof(ProviderStatusNotifier), typeof(StepUp) })
         {
             ctx.Services.AddSingleton(type, app.Services.GetRequiredService(type));
         }
@@ -53,7 +54,13 @@ public sealed class RoutingPageTests(PortalAppFactory app) : IClassFixture<Porta
 
         await ButtonLabelled(page, "Move Flexi up for Teletalk").ClickAsync(new());
         Assert.False(ButtonLabelled(page, "Save Teletalk route").HasAttribute("disabled"));
-        await ButtonLabelled(page, "Save Teletalk route").ClickAsync(new());
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var saving = ButtonLabelled(page, "Save Teletalk route").ClickAsync(new());
+        // Routing decides where money goes: the admin confirms with their password (no authenticator here).
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("input[data-testid=step-up]")), Wait);
+        await dialogs.Find("input[data-testid=step-up]").ChangeAsync(new() { Value = PortalAppFactory.AdminPassword });
+        await dialogs.FindAll("button").Single(b => b.TextContent.Contains("Save route", StringComparison.Ordinal)).ClickAsync(new());
+        await saving;
 
         page.WaitForAssertion(() => Assert.True(ButtonLabelled(page, "Save Teletalk route").HasAttribute("disabled")), Wait);
         var saved = (await app.Services.GetRequiredService<RoutingService>().ListAsync()).Single(r => r.Operator == MobileOperator.Teletalk);

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using RechargePortal.Data;
+using RechargePortal.Features.Wallets;
+
+namespace RechargePortal.Security;
+
+/// <summary>How an admin proves, again, that it is them: the authenticator code when two-factor is on, else the password.</summary>
+public enum StepUpKind
+{
+    AuthenticatorCode,
+    Password,
+}
+
+/// <summary>
+/// Step-up for money and power (a large credit or debit, a role change, a password reset, a new admin, routing, commission
+/// plans): the confirmation carries a fresh authenticator code, or the password where two-factor is off, as
+/// <see cref="Actor.StepUpProof"/>, and <see cref="AdminActions"/> checks it on the server inside the action. A wrong answer
+/// counts towards the lockout like a wrong sign-in; a code is accepted once.
+/// </summary>
+public sealed class StepUp(IServiceScopeFactory scopes, IOptions<SecurityOptions> options, TimeProvider time, ILogger<StepUp> logger)
+{
+    /// <summary>The field a page shows step-up errors beside.</summary>
+    public const string Field = "StepUp";
+
+    public const string AuditNote = "step-up verified";
+
+    // Codes already used, per user, until they can no longer verify (Identity accepts the current 30 s step and one either side).
+    private static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(3);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> usedCodes = new();
+
+    /// <summary>Credits and debits above this amount need a step-up (<c>Security:StepUpAmount</c>, in taka).</summary>
+    public Money Threshold => Money.FromTaka(options.Value.StepUpAmount);
+
+    public bool IsNeededFor(Money amount) => amount > Threshold;
+
+    public async Task<StepUpKind> KindForAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(actor.UserId);
+        return user is { TwoFactorEnabled: true } ? StepUpKind.AuthenticatorCode : StepUpKind.Password;
+    }
+
+    /// <summary>Null when the actor's proof is right; otherwise the refusal, on <see cref="Field"/>.</summary>
+    public async Task<AdminResult?> VerifyAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(actor.UserId);
+        if (user is null || await users.IsLockedOutAsync(user))
+        {
+            return AdminResult.Fail(AdminActions.NotAllowed);
+        }
+
+        var byCode = user.TwoFactorEnabled;
+        var proof = actor.StepUpProof ?? "";
+        if (string.IsNullOrWhiteSpace(proof))
+        {
+            return AdminResult.FieldFail(Field, byCode
+                ? "Enter the 6-digit code from your authenticator app to confirm."
+                : "Enter your password to confirm.");
+        }
+
+        bool verified;
+        if (byCode)
+        {
+            var code = proof.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+            verified = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)
+                       && FirstUse(user.Id, code);
+        }
+        else
+        {
+            verified = await users.CheckPasswordAsync(user, proof);
+        }
+
+        if (!verified)
+        {
+            await users.AccessFailedAsync(user);
+            logger.LogWarning("Step-up refused for {UserId}: wrong {Kind}.", user.Id, byCode ? "code" : "password");
+            return AdminResult.FieldFail(Field, byCode
+                ? "That code is not right, or was already used. Enter the next code from your app."
+                : "That password is not right.");
+        }
+
+        if (user.AccessFailedCount > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
+        return null;
+    }
+
+    private bool FirstUse(string userId, string code)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (key, expires) in usedCodes)
+        {
+            if (expires <= now)
+            {
+                usedCodes.TryRemove(key, out _);
+            }
+        }
+
+        return usedCodes.TryAdd($"{userId}:{code}", now + CodeLifetime);
+    }
+}
