@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-
 namespace RechargePortal.Security;
 
 /// <summary>
@@ -16,34 +14,8 @@ public static class PasswordChangeRequirement
     public const string LogoutPath = "/Account/Logout";
 
     /// <summary>After authentication, before the two-factor set-up step (a new password comes first).</summary>
-    public static WebApplication UsePasswordChangeRequirement(this WebApplication app)
-    {
-        app.Use(async (http, next) =>
-        {
-            if (http.User.HasClaim(c => c.Type == PendingClaim) && !OpenBeforeChange(http))
-            {
-                if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
-                {
-                    http.Response.Redirect(ChangePath);
-                }
-                else
-                {
-                    // With a body, so the status-code page does not re-run the request as a form post.
-                    await Results.Problem(title: "Choose your own password first.", detail: $"Your password was set by an admin: change it at {ChangePath}.",
-                        statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(http);
-                }
-
-                return;
-            }
-
-            await next();
-        });
-        return app;
-    }
-
-    private static bool OpenBeforeChange(HttpContext http) =>
-        http.Request.Path.Equals(ChangePath, StringComparison.OrdinalIgnoreCase)
-        || http.Request.Path.Equals(LogoutPath, StringComparison.OrdinalIgnoreCase)
-        || http.GetEndpoint() is not { } endpoint
-        || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+    public static WebApplication UsePasswordChangeRequirement(this WebApplication app) =>
+        app.UsePendingStep(PendingClaim, ChangePath,
+            path => path.Equals(ChangePath, StringComparison.OrdinalIgnoreCase) || path.Equals(LogoutPath, StringComparison.OrdinalIgnoreCase),
+            "Choose your own password first.");
 }
