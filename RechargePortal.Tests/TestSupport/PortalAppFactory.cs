@@ -56,7 +56,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     public static void DeleteDatabase(string path)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", ".keyring-key" })
         {
             File.Delete(path + suffix);
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using RechargePortal.Security;
 
 namespace RechargePortal.Data;
 
@@ -19,7 +20,11 @@ public static class DataRegistration
         builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
         // The key ring that protects sign-in and antiforgery cookies lives in the database, not in a
         // folder of this machine's: a restart, a redeploy or a second instance keeps everyone signed in.
-        builder.Services.AddDataProtection().SetApplicationName("RechargePortal").PersistKeysToDbContext<PortalDbContext>();
+        // Its keys are encrypted with a key kept outside the database, so a copy of the database cannot forge cookies.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("RechargePortal")
+            .PersistKeysToDbContext<PortalDbContext>()
+            .ProtectKeysWithKeyRingKey(builder.Configuration, builder.Environment.ContentRootPath, KeyRingKeyFileBeside(connectionString));
         builder.Services.AddOptions<SeedOptions>()
             .Bind(builder.Configuration.GetSection(SeedOptions.Section))
             .ValidateDataAnnotations()
@@ -32,14 +37,23 @@ public static class DataRegistration
     public static string ResolveConnectionString(string? configured, string contentRoot)
     {
         var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured);
-        var isFile = csb.Mode != SqliteOpenMode.Memory && csb.DataSource != ":memory:" && csb.DataSource.Length > 0;
-        if (isFile && !Path.IsPathRooted(csb.DataSource))
+        if (IsFile(csb) && !Path.IsPathRooted(csb.DataSource))
         {
             csb.DataSource = Path.Combine(contentRoot, csb.DataSource);
         }
 
         return csb.ToString();
     }
+
+    /// <summary>The default key-ring key file: the SQLite file's path plus <c>.keyring-key</c>; null for an in-memory database.</summary>
+    public static string? KeyRingKeyFileBeside(string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        return IsFile(csb) ? csb.DataSource + ".keyring-key" : null;
+    }
+
+    private static bool IsFile(SqliteConnectionStringBuilder csb) =>
+        csb.Mode != SqliteOpenMode.Memory && csb.DataSource != ":memory:" && csb.DataSource.Length > 0;
 
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
