@@ -18,6 +18,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddData();
 builder.AddPortalIdentity();
+builder.AddHttpsHosting();
 builder.AddSignInRateLimits();
 builder.AddProviders();
 builder.AddJobs();
@@ -32,11 +33,13 @@ if (await app.RunCommandAsync(args))
 }
 
 app.UseSecurityHeaders();
+app.UseForwardedHeadersFromKnownProxies();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    app.UseHsts();
 }
+
+app.UseHttpsOutsideDevelopment();
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 // The portal's own assets (theme, logo, operator logos) are public: served before authorization.

@@ -249,7 +249,7 @@ public sealed class DataProtectionKeysTests
 
     private static async Task<HttpResponseMessage> GetAdminUsersAsync(PortalAppFactory app, string cookies)
     {
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = PortalAppFactory.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/users");
         request.Headers.Add("Cookie", cookies);
         return await client.SendAsync(request);

@@ -15,7 +15,7 @@ public sealed partial class SecurityHeadersTests(SecurityHeadersTests.KestrelApp
     {
         public Task InitializeAsync()
         {
-            UseKestrel(0);
+            UseKestrelOverHttps();
             StartServer();
             return Task.CompletedTask;
         }
@@ -24,9 +24,15 @@ public sealed partial class SecurityHeadersTests(SecurityHeadersTests.KestrelApp
 
         /// <summary>A client over a real socket, keeping cookies, not following redirects.</summary>
         public HttpClient SocketClient() =>
-            new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+            new(new SocketsHttpHandler
             {
-                BaseAddress = CreateClient().BaseAddress,
+                AllowAutoRedirect = false,
+                UseCookies = true,
+                CookieContainer = new CookieContainer(),
+                SslOptions = { RemoteCertificateValidationCallback = TestCertificate.Validation },
+            })
+            {
+                BaseAddress = KestrelAddress,
             };
 
         public async Task<HttpClient> SignedInSocketClientAsync(string email, string password)

@@ -142,7 +142,7 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
         var secondStep = PathOf(await PortalAppFactory.PostLoginAsync(client, email, PortalAppFactory.UserPassword));
         var signedIn = await PostCodeAsync(client, secondStep, Code(key), rememberDevice: true);
         Assert.Equal("/", PathOf(signedIn));
-        var remembered = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Identity.TwoFactorRememberMe=", StringComparison.Ordinal));
+        var remembered = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-RechargePortal.TwoFactorRememberMe=", StringComparison.Ordinal));
         var expires = DateTimeOffset.Parse(RememberExpiresPattern().Match(remembered).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
 

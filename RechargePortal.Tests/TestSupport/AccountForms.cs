@@ -30,6 +30,14 @@ public static partial class AccountForms
             ["Input.ConfirmPassword"] = confirm ?? next,
         });
 
+    /// <summary>Signs out as the app bar's Sign out button does: its form on any page, antiforgery token and all.</summary>
+    public static async Task<HttpResponseMessage> PostSignOutAsync(HttpClient client)
+    {
+        var page = await client.GetStringAsync("/");
+        var token = TokenPattern().Match(page).Groups[1].Value;
+        return await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+    }
+
     /// <summary>The decoded text of the form field around the input <paramref name="inputId"/>: its label, help and messages.</summary>
     public static string FieldText(string html, string inputId)
     {

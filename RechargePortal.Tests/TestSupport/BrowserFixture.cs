@@ -34,9 +34,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        App.UseKestrel(0);
+        App.UseKestrelOverHttps();
         App.StartServer();
-        BaseUrl = App.CreateClient().BaseAddress!.ToString().TrimEnd('/');
+        BaseUrl = App.KestrelAddress.ToString().TrimEnd('/');
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -54,6 +54,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         var context = await Browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
+            // The app's own self-signed certificate (TestCertificate): HTTPS as in production, Secure cookies and all.
+            IgnoreHTTPSErrors = true,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(15_000);

@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -47,7 +50,14 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         deleteDatabase = databasePath is null;
         this.databasePath = databasePath ?? NewDatabasePath();
         this.overrides = overrides;
+        ClientOptions.BaseAddress = BaseAddress;
     }
+
+    /// <summary>
+    /// The in-memory server's address as a browser would reach the portal: over https, since outside Development
+    /// every cookie is Secure (a client keeps such cookies only for https addresses).
+    /// </summary>
+    public static readonly Uri BaseAddress = new("https://localhost");
 
     public string DatabasePath => databasePath;
 
@@ -104,8 +114,18 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Serves the real app on Kestrel over HTTPS (127.0.0.1, a free port, <see cref="TestCertificate"/>); call
+    /// before the server starts. <see cref="KestrelAddress"/> is its address afterwards.
+    /// </summary>
+    public void UseKestrelOverHttps() =>
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestCertificate.Localhost)));
+
+    /// <summary>The address Kestrel listens on (https://127.0.0.1:port), once the server has started.</summary>
+    public Uri KestrelAddress => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+
     public HttpClient CreateBrowserlikeClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
 
     public async Task<Actor> AdminActorAsync()
     {

@@ -31,19 +31,27 @@ public static class IdentityRegistration
             })
             .AddIdentityCookies();
 
+        var environment = builder.Environment;
         services.ConfigureApplicationCookie(cookie =>
         {
-            cookie.Cookie.Name = "RechargePortal.Auth";
+            PortalCookies.Apply(cookie.Cookie, PortalCookies.Auth, environment);
             cookie.LoginPath = "/Account/Login";
             cookie.LogoutPath = "/Account/Logout";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
         });
-
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, cookie =>
+            PortalCookies.Apply(cookie.Cookie, PortalCookies.TwoFactorUserId, environment));
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.ExternalScheme, cookie =>
+            PortalCookies.Apply(cookie.Cookie, PortalCookies.External, environment));
         // "Remember this device" on the second sign-in step skips it here for 30 days (until the password or 2FA changes).
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, cookie =>
-            cookie.ExpireTimeSpan = TimeSpan.FromDays(RememberDeviceDays));
+        {
+            PortalCookies.Apply(cookie.Cookie, PortalCookies.TwoFactorRememberMe, environment);
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(RememberDeviceDays);
+        });
+        services.AddAntiforgery(antiforgery => PortalCookies.Apply(antiforgery.Cookie, PortalCookies.Antiforgery, environment));
 
         // A cookie whose security stamp no longer matches (locked, password reset, role changed) is
         // refused on the next request after this interval; open pages are handled by the circuit's revalidation.

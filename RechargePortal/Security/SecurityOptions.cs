@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace RechargePortal.Security;
 
 /// <summary>Sign-in hardening, section <c>Security</c>.</summary>
-public sealed class SecurityOptions
+public sealed class SecurityOptions : IValidatableObject
 {
     public const string Section = "Security";
 
@@ -28,4 +29,18 @@ public sealed class SecurityOptions
     /// <summary>Crediting or debiting a wallet above this many taka asks the admin for a fresh authenticator code (or password).</summary>
     [Range(0, 100_000_000)]
     public long StepUpAmount { get; set; } = 10_000;
+
+    /// <summary>
+    /// Reverse proxies (addresses, or networks as <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> are believed. Empty: the headers are ignored and the connection's own address counts.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in KnownProxies.Where(p => p.Contains('/', StringComparison.Ordinal) ? !IPNetwork.TryParse(p, out _) : !IPAddress.TryParse(p, out _)))
+        {
+            yield return new ValidationResult($"Security:KnownProxies: '{proxy}' is neither an IP address nor a network such as 10.0.0.0/8.", [nameof(KnownProxies)]);
+        }
+    }
 }
