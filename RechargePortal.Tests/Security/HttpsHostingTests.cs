@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RechargePortal.Security;
@@ -98,6 +99,22 @@ public sealed class HttpsHostingTests(HttpsHostingTests.App app) : IClassFixture
         var response = await client.GetAsync("/Account/Login");
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_client_address_a_known_proxy_reports_is_the_one_recorded_and_a_strangers_report_is_ignored()
+    {
+        var email = await app.CreateUserAsync(Roles.Reseller);
+        var viaProxy = Forwarded(From(app.CreateBrowserlikeClient(), Proxy), "203.0.113.7");
+        var viaStranger = Forwarded(From(app.CreateBrowserlikeClient(), Stranger), "203.0.113.8");
+
+        await PortalAppFactory.PostLoginAsync(viaProxy, email, PortalAppFactory.UserPassword);
+        await PortalAppFactory.PostLoginAsync(viaStranger, email, PortalAppFactory.UserPassword);
+
+        var user = await app.FindUserAsync(email);
+        await using var db = await app.DbAsync();
+        var addresses = await db.UserSessions.Where(s => s.UserId == user.Id).Select(s => s.IpAddress).ToListAsync();
+        Assert.Equal([Stranger, "203.0.113.7"], addresses.Order(StringComparer.Ordinal));
     }
 
     [Fact]

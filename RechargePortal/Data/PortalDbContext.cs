@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Security;
 
 namespace RechargePortal.Data;
 
@@ -13,6 +14,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
 {
     /// <summary>The Data Protection key ring (sign-in and antiforgery cookies): in the database, so a restart or another instance keeps everyone signed in.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Sign-ins and how each ended: a sign-in cookie opens the portal only while its session is going.</summary>
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Wallet> Wallets => Set<Wallet>();

@@ -1,7 +1,11 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RechargePortal.Components.Account;
 using RechargePortal.Data;
 
@@ -38,8 +42,12 @@ public static class IdentityRegistration
             cookie.LoginPath = "/Account/Login";
             cookie.LogoutPath = "/Account/Logout";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
-            cookie.SlidingExpiration = true;
+            // Not sliding: the cookie expires Security:AbsoluteHours after sign-in, as its session does (a security-stamp
+            // refresh re-issues it with the same expiry). Idleness, which differs by role, is the session record's to judge.
+            cookie.ExpireTimeSpan = security.AbsoluteLimit;
+            cookie.SlidingExpiration = false;
+            var validateSecurityStamp = cookie.Events.OnValidatePrincipal;
+            cookie.Events.OnValidatePrincipal = context => ValidateSessionAsync(context, validateSecurityStamp);
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, cookie =>
             PortalCookies.Apply(cookie.Cookie, PortalCookies.TwoFactorUserId, environment));
@@ -56,7 +64,19 @@ public static class IdentityRegistration
         // A cookie whose security stamp no longer matches (locked, password reset, role changed) is
         // refused on the next request after this interval; open pages are handled by the circuit's revalidation.
         services.Configure<SecurityStampValidatorOptions>(o =>
-            o.ValidationInterval = TimeSpan.FromSeconds(security.SessionRevalidationSeconds));
+        {
+            o.ValidationInterval = TimeSpan.FromSeconds(security.SessionRevalidationSeconds);
+            // The refreshed principal is built afresh from the database: it must go on naming the same session.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal is { } current && UserSessionService.SessionIdOf(current) is { } sessionId)
+                {
+                    context.NewPrincipal?.Identities.First().AddClaim(new Claim(UserSessionService.SessionIdClaim, sessionId));
+                }
+
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddIdentityCore<PortalUser>(options =>
             {
@@ -77,13 +97,15 @@ public static class IdentityRegistration
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddPasswordValidator<PasswordPolicyValidator>()
-            .AddSignInManager()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
 
         // Everything needs a signed-in user unless it says otherwise ([AllowAnonymous], AllowAnonymous()).
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        services.AddSingleton<UserSessionService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionActivityCircuitHandler>());
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<TwoFactorSignIn>();
 
@@ -92,5 +114,25 @@ public static class IdentityRegistration
         services.AddSingleton<StepUp>();
         services.AddSingleton<AdminActions>();
         return builder;
+    }
+
+    // Every request with the sign-in cookie: its session must still be going (not signed out, idle or too old), and
+    // the request counts as activity; then Identity's own check of the security stamp.
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context, Func<CookieValidatePrincipalContext, Task> validateSecurityStamp)
+    {
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessionService>();
+        var principal = context.Principal;
+        if (principal is null || !await sessions.UseAsync(principal, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
+        }
+
+        await validateSecurityStamp(context);
+        if (context.Principal is null && UserSessionService.SessionIdOf(principal) is { } sessionId)
+        {
+            await sessions.EndAsync(sessionId, SessionEndReason.AccountChanged, context.HttpContext.RequestAborted);
+        }
     }
 }

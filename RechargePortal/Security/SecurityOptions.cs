@@ -30,11 +30,27 @@ public sealed class SecurityOptions : IValidatableObject
     [Range(0, 100_000_000)]
     public long StepUpAmount { get; set; } = 10_000;
 
+    /// <summary>A reseller's or auditor's session ends after this many minutes without a request or a click on an open page.</summary>
+    [Range(1, 24 * 60)]
+    public int IdleMinutes { get; set; } = 120;
+
+    /// <summary>An admin's session ends sooner when idle: admins move money and change accounts.</summary>
+    [Range(1, 24 * 60)]
+    public int AdminIdleMinutes { get; set; } = 30;
+
+    /// <summary>Every session ends this many hours after sign-in, however active.</summary>
+    [Range(1, 24 * 30)]
+    public int AbsoluteHours { get; set; } = 12;
+
     /// <summary>
     /// Reverse proxies (addresses, or networks as <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> and
     /// <c>X-Forwarded-Proto</c> are believed. Empty: the headers are ignored and the connection's own address counts.
     /// </summary>
     public List<string> KnownProxies { get; set; } = [];
+
+    public TimeSpan IdleLimit(bool isAdmin) => TimeSpan.FromMinutes(isAdmin ? AdminIdleMinutes : IdleMinutes);
+
+    public TimeSpan AbsoluteLimit => TimeSpan.FromHours(AbsoluteHours);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
