@@ -117,7 +117,9 @@ public static class IdentityRegistration
     }
 
     // Every request with the sign-in cookie: its session must still be going (not signed out, idle or too old), and
-    // the request counts as activity; then Identity's own check of the security stamp.
+    // the request counts as activity; then Identity's own check of the security stamp. A stale stamp refuses the
+    // cookie but leaves the session be: the stamp also changes under this very session (its own password or 2FA
+    // change re-issues its cookie), and a request still in flight with the previous cookie must not end it.
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context, Func<CookieValidatePrincipalContext, Task> validateSecurityStamp)
     {
         var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessionService>();
@@ -130,9 +132,5 @@ public static class IdentityRegistration
         }
 
         await validateSecurityStamp(context);
-        if (context.Principal is null && UserSessionService.SessionIdOf(principal) is { } sessionId)
-        {
-            await sessions.EndAsync(sessionId, SessionEndReason.AccountChanged, context.HttpContext.RequestAborted);
-        }
     }
 }

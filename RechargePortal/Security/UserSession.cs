@@ -65,8 +65,6 @@ public enum SessionEndReason
     SignedOut,
     Idle,
     AbsoluteLifetime,
-    /// <summary>The account was locked, its password or role changed (its security stamp no longer matches).</summary>
-    AccountChanged,
 }
 
 internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
