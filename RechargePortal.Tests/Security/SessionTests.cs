@@ -43,6 +43,8 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
         var replayed = await GetWithCookieAsync("/wallet", copied);
         Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
         Assert.StartsWith("/Account/Login", replayed.Headers.Location!.PathAndQuery);
+        // Refused, not deleted: a browser may hold a newer cookie by the time this answer arrives.
+        Assert.False(replayed.Headers.Contains("Set-Cookie"));
     }
 
     [Fact]
@@ -86,6 +88,21 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
         Assert.StartsWith("/Account/Login", (await elsewhere.GetAsync("/wallet")).Headers.Location!.PathAndQuery);
         // The change re-issued this session's cookie: no new session.
         Assert.Equal(2, (await SessionsOfAsync(email)).Count);
+    }
+
+    [Fact]
+    public async Task A_request_still_carrying_the_cookie_from_before_a_password_change_is_refused_without_deleting_the_new_one()
+    {
+        var client = app.CreateBrowserlikeClient();
+        var previous = AuthCookie(await PortalAppFactory.PostLoginAsync(client, await app.CreateUserAsync(Roles.Reseller), PortalAppFactory.UserPassword));
+        Assert.Equal(HttpStatusCode.Redirect, (await AccountForms.PostChangePasswordAsync(client, PortalAppFactory.UserPassword, "Brand-New-Passphrase-9")).StatusCode);
+
+        // A request the browser sent before the new cookie arrived, answered after the change.
+        var late = await GetWithCookieAsync("/wallet", previous);
+
+        Assert.StartsWith("/Account/Login", late.Headers.Location!.PathAndQuery);
+        Assert.False(late.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/wallet")).StatusCode);
     }
 
     [Fact]

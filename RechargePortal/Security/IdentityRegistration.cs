@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -99,6 +98,7 @@ public static class IdentityRegistration
             .AddPasswordValidator<PasswordPolicyValidator>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+        services.AddScoped<ISecurityStampValidator, PortalSecurityStampValidator>();
 
         // Everything needs a signed-in user unless it says otherwise ([AllowAnonymous], AllowAnonymous()).
         services.AddAuthorizationBuilder()
@@ -117,17 +117,16 @@ public static class IdentityRegistration
     }
 
     // Every request with the sign-in cookie: its session must still be going (not signed out, idle or too old), and
-    // the request counts as activity; then Identity's own check of the security stamp. A stale stamp refuses the
-    // cookie but leaves the session be: the stamp also changes under this very session (its own password or 2FA
-    // change re-issues its cookie), and a request still in flight with the previous cookie must not end it.
+    // the request counts as activity; then the security stamp (PortalSecurityStampValidator). A refused cookie is not
+    // deleted: this request may be older than a cookie the browser got since (a new sign-in, or its own session
+    // renewed when the stamp changed under it), and the refusal repeats on every request anyway. A stale stamp
+    // leaves the session record be for the same reason.
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context, Func<CookieValidatePrincipalContext, Task> validateSecurityStamp)
     {
         var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessionService>();
-        var principal = context.Principal;
-        if (principal is null || !await sessions.UseAsync(principal, context.HttpContext.RequestAborted))
+        if (context.Principal is not { } principal || !await sessions.UseAsync(principal, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
         }
 

@@ -47,8 +47,6 @@ public sealed class PortalSignInManager(
 
     public override async Task SignOutAsync()
     {
-        // Context.User is empty while the cookie itself is being validated (a stale security stamp signs out from
-        // there): that cookie is refused, its session left be (IdentityRegistration says why).
         if (UserSessionService.SessionIdOf(Context.User) is { } sessionId)
         {
             await sessions.EndAsync(sessionId, SessionEndReason.SignedOut);
