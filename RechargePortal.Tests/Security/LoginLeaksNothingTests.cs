@@ -31,7 +31,7 @@ public sealed partial class LoginLeaksNothingTests(LoginLeaksNothingTests.App ap
         foreach (var response in new[] { unknown, wrong, lockedRight, lockedWrong })
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("RechargePortal.Auth=", StringComparison.Ordinal));
+            Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith(PortalCookies.HostPrefix + PortalCookies.Auth + "=", StringComparison.Ordinal));
             var html = await response.Content.ReadAsStringAsync();
             Assert.DoesNotContain("Some-Password-123", html);
             Assert.DoesNotContain("Not-The-Password-1", html);
