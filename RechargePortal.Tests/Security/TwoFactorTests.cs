@@ -57,6 +57,21 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
     }
 
     [Fact]
+    public async Task Opening_the_set_up_page_makes_the_key_without_ending_the_sessions_other_tabs_hold()
+    {
+        var email = await app.CreateUserAsync(Roles.Reseller);
+        var client = await app.SignedInClientAsync(email, PortalAppFactory.UserPassword);
+        var stampBefore = (await app.FindUserAsync(email)).SecurityStamp;
+
+        var first = await client.GetStringAsync(SetupPage);
+        var second = await client.GetStringAsync(SetupPage);
+
+        // A second tab (or a double click) carries the cookie from before the key was made: it must stay valid.
+        Assert.Equal(stampBefore, (await app.FindUserAsync(email)).SecurityStamp);
+        Assert.Equal(SharedKey(first), SharedKey(second));
+    }
+
+    [Fact]
     public async Task With_two_factor_on_the_password_leads_to_a_second_step_and_the_right_code_signs_in_to_the_ReturnUrl()
     {
         var (email, key, _) = await EnrolledResellerAsync();

@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.AspNetCore.Identity;
 using QRCoder;
+using RechargePortal.Data;
 
 namespace RechargePortal.Security;
 
@@ -11,6 +13,23 @@ public static class AuthenticatorSetup
     public const int RecoveryCodeCount = 10;
 
     /// <summary>The key in groups of four, lower case, as people type it into an app.</summary>
+    /// <summary>
+    /// The key an authenticator app is to share, made on first need. A key not yet turned on protects nothing, so it is
+    /// stored without a new security stamp (Identity's ResetAuthenticatorKeyAsync makes one): opening the set-up page twice
+    /// at once (a second tab, a click while the page starts) keeps the session. Turning 2FA on or off changes the stamp.
+    /// </summary>
+    public static async Task<string> KeyToShareAsync(UserManager<PortalUser> users, IUserStore<PortalUser> store, PortalUser user)
+    {
+        if (await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key)
+        {
+            return key;
+        }
+
+        await ((IUserAuthenticatorKeyStore<PortalUser>)store).SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), CancellationToken.None);
+        await users.UpdateAsync(user);
+        return (await users.GetAuthenticatorKeyAsync(user))!;
+    }
+
     public static string FormatKey(string key)
     {
         var formatted = new StringBuilder();
