@@ -450,6 +450,10 @@ namespace RechargePortal.Data.Migrations
                     b.Property<int>("ChecksDone")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientRequestId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -572,6 +576,10 @@ namespace RechargePortal.Data.Migrations
                     b.HasIndex("WalletId");
 
                     b.HasIndex("Number", "CreatedAtUtc");
+
+                    b.HasIndex("ResellerId", "ClientReference")
+                        .IsUnique()
+                        .HasFilter("ClientReference IS NOT NULL");
 
                     b.HasIndex("ResellerId", "CreatedAtUtc");
 

@@ -35,6 +35,8 @@ public sealed class Recharge
     public string Reference { get; private set; } = "";
     /// <summary>Made by the browser per confirmed order: a double click or a resubmit finds the same recharge.</summary>
     public string ClientRequestId { get; private set; } = "";
+    /// <summary>The reseller's own reference for it (the API's <c>reference</c>): one recharge per reseller and reference. Null when placed on the page.</summary>
+    public string? ClientReference { get; private set; }
     public string ResellerId { get; private set; } = "";
     public long WalletId { get; private set; }
     public string Number { get; private set; } = "";
@@ -93,10 +95,12 @@ public sealed class Recharge
     }
 
     public static Recharge Create(
-        string reference, string clientRequestId, string resellerId, long walletId, RechargeOrder order, Money commission, string? offerPack, DateTime nowUtc) => new()
+        string reference, string clientRequestId, string resellerId, long walletId, RechargeOrder order, Money commission, string? offerPack, DateTime nowUtc,
+        string? clientReference = null) => new()
         {
             Reference = reference,
             ClientRequestId = clientRequestId,
+            ClientReference = clientReference,
             ResellerId = resellerId,
             WalletId = walletId,
             Number = order.Number,
@@ -361,6 +365,9 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         r.HasIndex(x => x.Reference).IsUnique();
         r.Property(x => x.ClientRequestId).HasMaxLength(64);
         r.HasIndex(x => x.ClientRequestId).IsUnique();
+        r.Property(x => x.ClientReference).HasMaxLength(RechargeRules.MaxClientReferenceLength);
+        // The database's word on "one recharge per reseller and reference", whatever races past the placement's own read.
+        r.HasIndex(x => new { x.ResellerId, x.ClientReference }).IsUnique().HasFilter("ClientReference IS NOT NULL");
         r.Property(x => x.ResellerId).HasMaxLength(450);
         r.Property(x => x.Number).HasMaxLength(11);
         r.Property(x => x.Operator).HasConversion<string>().HasMaxLength(16);

@@ -26,11 +26,48 @@ public static class RechargeFields
     public const string Operator = nameof(RechargeForm.Operator);
     public const string NumberType = nameof(RechargeForm.NumberType);
     public const string Amount = nameof(RechargeForm.Amount);
+
+    /// <summary>The reseller's own reference (the API's <c>reference</c>), not a form field.</summary>
+    public const string Reference = "Reference";
 }
 
 /// <summary>The rules a recharge must pass before any money moves. Pure: no database, no HTTP.</summary>
 public static class RechargeRules
 {
+    public const int MaxClientReferenceLength = 64;
+
+    /// <summary>Why a reseller's own reference is not one (1–64 of <c>[A-Za-z0-9._:-]</c>), or null when it is.</summary>
+    public static string? CheckClientReference(string? reference)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return "Give a reference: your own id for this recharge.";
+        }
+
+        if (reference.Length > MaxClientReferenceLength)
+        {
+            return $"A reference has at most {MaxClientReferenceLength} characters.";
+        }
+
+        return reference.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-')
+            ? null
+            : "A reference uses only letters, digits and . _ : - (no spaces).";
+    }
+
+    /// <summary>
+    /// Whether a form asks for the same order as one placed: the number as <see cref="MobileNumber.TryNormalize"/> reads it,
+    /// the operator (chosen, or the prefix's), the number type and the amount. No amount limits or packs are consulted:
+    /// they may have changed since, and a repeat asks for what was placed, not for a new check. (The offer pack follows
+    /// from operator, type and amount, as the form has no pack of its own.)
+    /// </summary>
+    public static bool IsSameOrder(RechargeForm form, RechargeOrder placed) =>
+        MobileNumber.TryNormalize(form.Number, out var number, out _)
+        && number == placed.Number
+        && (form.Operator ?? MobileNumber.OperatorOf(number)) == placed.Operator
+        && form.NumberType == placed.NumberType
+        && Money.TryParse(form.Amount, out var amount, out _)
+        && amount == placed.Amount;
+
     /// <summary>
     /// Checks a form. <paramref name="isPackPrice"/> says whether an amount is an active offer
     /// pack's price for an operator and type: pack prices are exempt from the amount limits.
