@@ -48,7 +48,8 @@ public sealed class RefusedPlacement
 /// across instances. An attempt is a placement by an active reseller with a wallet and a valid form that reached
 /// that transaction: every recharge row, whatever became of it (failed ones too), plus every
 /// <see cref="RefusedPlacement"/>. Not attempts: a replay of the same client request id (the same order), a
-/// form the rules refuse (nothing is written), the "same number and amount again?" question, and a refusal
+/// repeat of a reseller's reference (answered, same order or conflicting, before any limit is counted, and again
+/// under the write lock before the limits, so a concurrent repeat never adds a row either), a form the rules refuse (nothing is written), the "same number and amount again?" question, and a refusal
 /// by the per-minute limit itself (so a client hammering past it never needs the write lock).
 /// </summary>
 internal static class PlacementLimits

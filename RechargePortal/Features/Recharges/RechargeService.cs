@@ -33,12 +33,34 @@ public sealed record QuoteResult(RechargeQuote? Quote, IReadOnlyDictionary<strin
     public bool Succeeded => Quote is not null;
 }
 
+/// <summary>What became of a placement: what an API answers it with.</summary>
+public enum PlaceOutcome
+{
+    /// <summary>Nothing was placed or held: <see cref="PlaceResult.Errors"/> per field, <see cref="PlaceResult.Error"/>, or a <see cref="PlaceResult.Refusal"/>.</summary>
+    Refused,
+
+    /// <summary>A new recharge, its amount held and its sending started (an API answers 202).</summary>
+    Created,
+
+    /// <summary>The same order again (client request id, or reference with the same content): the recharge it already made, nothing held or sent again (200).</summary>
+    Existing,
+
+    /// <summary>The reference already named a different order (<see cref="PlaceResult.Reference"/> is that recharge's): nothing changed (409).</summary>
+    Conflict,
+}
+
 /// <param name="Refusal">Set when an abuse limit refused it (an API answers 429), with <paramref name="RetryAfter"/>: when it may be tried again.</param>
 public sealed record PlaceResult(
     long? RechargeId, string? Reference, IReadOnlyDictionary<string, string> Errors, string? Error = null, RecentRecharge? DuplicateOf = null,
     PlaceRefusal? Refusal = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>A recharge stands for this order: <see cref="PlaceOutcome.Created"/> or <see cref="PlaceOutcome.Existing"/>.</summary>
     public bool Succeeded => RechargeId is not null;
+
+    public PlaceOutcome Outcome { get; init; }
+
+    internal static PlaceResult Placed(long id, string reference, PlaceOutcome outcome) =>
+        new(id, reference, new Dictionary<string, string>()) { Outcome = outcome };
 
     internal static PlaceResult Refused(string error, string? field = null) =>
         new(null, null, field is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [field] = error }, field is null ? error : null);
@@ -139,8 +161,34 @@ public sealed class RechargeService(
     /// </summary>
     public async Task<PlaceResult> PlaceAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct = default)
     {
-        var result = await CreateAsync(reseller, form, clientRequestId, confirmDuplicate, ct);
+        var result = await CreateAsync(reseller, form, clientRequestId, null, confirmDuplicate, ct);
         if (result.RechargeId is { } id)
+        {
+            processor.StartDispatch(id);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Places an order under the reseller's own <paramref name="reference"/> (the API's door into the same placement):
+    /// <see cref="PlaceOutcome.Created"/> and sending started; the same reference with the same order again, also when
+    /// the two race, <see cref="PlaceOutcome.Existing"/> with that recharge as it is now (never a second hold or send,
+    /// and not counted as an attempt by the per-minute limit); the same reference with another order
+    /// <see cref="PlaceOutcome.Conflict"/>, nothing changed. A reference breaking its rule is an error on
+    /// <see cref="RechargeFields.Reference"/>. No "same number and amount again?" question: the reference is the
+    /// client's word on what is a repeat.
+    /// </summary>
+    public async Task<PlaceResult> PlaceByReferenceAsync(Actor reseller, string reference, RechargeForm form, CancellationToken ct = default)
+    {
+        if (RechargeRules.CheckClientReference(reference) is { } invalid)
+        {
+            return PlaceResult.Refused(invalid, RechargeFields.Reference);
+        }
+
+        // The reference is the idempotency key; the request id only has to be unique.
+        var result = await CreateAsync(reseller, form, Guid.NewGuid().ToString("N"), reference, confirmDuplicate: true, ct);
+        if (result is { Outcome: PlaceOutcome.Created, RechargeId: { } id })
         {
             processor.StartDispatch(id);
         }
@@ -151,7 +199,7 @@ public sealed class RechargeService(
     /// <summary>As <see cref="PlaceAsync"/>, but waits until the provider answered the submission (tests, API).</summary>
     public async Task<PlaceResult> PlaceAndSendAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct = default)
     {
-        var result = await CreateAsync(reseller, form, clientRequestId, confirmDuplicate, ct);
+        var result = await CreateAsync(reseller, form, clientRequestId, null, confirmDuplicate, ct);
         if (result.RechargeId is { } id)
         {
             await processor.DispatchAsync(id, ct);
@@ -160,7 +208,8 @@ public sealed class RechargeService(
         return result;
     }
 
-    private async Task<PlaceResult> CreateAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct)
+    private async Task<PlaceResult> CreateAsync(
+        Actor reseller, RechargeForm form, string clientRequestId, string? clientReference, bool confirmDuplicate, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(clientRequestId) || clientRequestId.Length > 64)
         {
@@ -171,6 +220,16 @@ public sealed class RechargeService(
         if (await FindByRequestAsync(reseller.UserId, clientRequestId, ct) is { } placed)
         {
             return placed;
+        }
+
+        // The reference already used: answered before any limit, so a repeat is never an attempt.
+        if (clientReference is not null)
+        {
+            await using var read = await dbs.CreateDbContextAsync(ct);
+            if (await FindByReferenceAsync(read, reseller.UserId, clientReference, form, ct) is { } repeat)
+            {
+                return repeat;
+            }
         }
 
         // Over the per-minute limit already: refused by a read, so a client hammering past it never waits for the write lock.
@@ -198,15 +257,21 @@ public sealed class RechargeService(
                     .Select(r => new { r.Id, r.Reference, r.ResellerId }).SingleOrDefaultAsync(ct) is { } existing)
             {
                 return existing.ResellerId == reseller.UserId
-                    ? new PlaceResult(existing.Id, existing.Reference, new Dictionary<string, string>())
+                    ? PlaceResult.Placed(existing.Id, existing.Reference, PlaceOutcome.Existing)
                     : PlaceResult.Refused("This order was already used. Reload the page.");
+            }
+
+            // Read again under the write lock: a parallel request with the same reference that committed first is this one's answer
+            // (before the limits and the balance, which that recharge itself may now exhaust).
+            if (clientReference is not null && await FindByReferenceAsync(db, reseller.UserId, clientReference, form, ct) is { } repeat)
+            {
+                return repeat;
             }
 
             if (!await guard.IsActiveInRoleAsync(db, reseller, Roles.Reseller, ct))
             {
                 return PlaceResult.Refused("Your account cannot recharge now (locked or signed out). Nothing was charged.");
             }
-
             var walletId = await db.Wallets.Where(w => w.UserId == reseller.UserId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
             if (walletId is null)
             {
@@ -259,7 +324,8 @@ public sealed class RechargeService(
 
             const string beforeRecharge = "BeforeRecharge";
             await tx.CreateSavepointAsync(beforeRecharge, ct);
-            var recharge = Recharge.Create(RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now);
+            var recharge = Recharge.Create(
+                RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now, clientReference);
             db.Add(recharge);
             await db.SaveChangesAsync(ct);
             var hold = await wallets.HoldAsync(db, reseller.UserId, recharge.Id, order.Amount,
@@ -275,13 +341,26 @@ public sealed class RechargeService(
 
             await tx.CommitAsync(ct);
             notifier.Notify(new RechargeChange(recharge.Id, reseller.UserId, recharge.Status));
-            return new PlaceResult(recharge.Id, recharge.Reference, new Dictionary<string, string>());
+            return PlaceResult.Placed(recharge.Id, recharge.Reference, PlaceOutcome.Created);
         }
         catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
         {
-            // The same client request id committed by a parallel request: that one is the recharge.
-            return await FindByRequestAsync(reseller.UserId, clientRequestId, ct)
-                   ?? PlaceResult.Refused("The recharge could not be saved. Nothing was charged; try again.");
+            // The same client request id, or reseller and reference, committed by a parallel request: that one is the recharge.
+            if (await FindByRequestAsync(reseller.UserId, clientRequestId, ct) is { } sameRequest)
+            {
+                return sameRequest;
+            }
+
+            if (clientReference is not null)
+            {
+                await using var read = await dbs.CreateDbContextAsync(ct);
+                if (await FindByReferenceAsync(read, reseller.UserId, clientReference, form, ct) is { } sameReference)
+                {
+                    return sameReference;
+                }
+            }
+
+            return PlaceResult.Refused("The recharge could not be saved. Nothing was charged; try again.");
         }
     }
 
@@ -290,7 +369,25 @@ public sealed class RechargeService(
         await using var db = await dbs.CreateDbContextAsync(ct);
         var found = await db.Set<Recharge>().AsNoTracking().Where(r => r.ClientRequestId == clientRequestId && r.ResellerId == resellerId)
             .Select(r => new { r.Id, r.Reference }).SingleOrDefaultAsync(ct);
-        return found is null ? null : new PlaceResult(found.Id, found.Reference, new Dictionary<string, string>());
+        return found is null ? null : PlaceResult.Placed(found.Id, found.Reference, PlaceOutcome.Existing);
+    }
+
+    /// <summary>The reseller's recharge under this reference: <see cref="PlaceOutcome.Existing"/> when it is the same order as the form, else <see cref="PlaceOutcome.Conflict"/>; null when there is none.</summary>
+    private static async Task<PlaceResult?> FindByReferenceAsync(PortalDbContext db, string resellerId, string clientReference, RechargeForm form, CancellationToken ct)
+    {
+        var found = await db.Set<Recharge>().AsNoTracking().Where(r => r.ResellerId == resellerId && r.ClientReference == clientReference)
+            .Select(r => new { r.Id, r.Reference, r.Number, r.Operator, r.NumberType, r.AmountPoisha }).SingleOrDefaultAsync(ct);
+        if (found is null)
+        {
+            return null;
+        }
+
+        return RechargeRules.IsSameOrder(form, new RechargeOrder(found.Number, found.Operator, found.NumberType, new Money(found.AmountPoisha)))
+            ? PlaceResult.Placed(found.Id, found.Reference, PlaceOutcome.Existing)
+            : new PlaceResult(null, found.Reference, new Dictionary<string, string>(), RechargeWording.ReferenceReused(clientReference, found.Reference))
+            {
+                Outcome = PlaceOutcome.Conflict,
+            };
     }
 
     private async Task<RecentRecharge?> RecentDuplicateAsync(PortalDbContext db, string resellerId, RechargeOrder order, CancellationToken ct)

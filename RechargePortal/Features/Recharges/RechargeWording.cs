@@ -48,6 +48,10 @@ public static class RechargeWording
     public static string TooManyFailed(int perDay) => string.Create(CultureInfo.InvariantCulture,
         $"{perDay} of your recharges failed today, the most allowed in a day: recharging is paused until midnight (Bangladesh time). Nothing was charged.");
 
+    /// <summary>A reference placed again with another order (an API's 409).</summary>
+    public static string ReferenceReused(string clientReference, string rechargeReference) =>
+        $"The reference {clientReference} was already used for another order (recharge {rechargeReference}). Nothing was charged.";
+
     /// <summary>Why a recharge failed or waits, as the reseller reads it: no provider names, no vendor text.</summary>
     public static class ResellerNotes
     {
