@@ -272,6 +272,7 @@ public sealed class RechargeService(
             {
                 return PlaceResult.Refused("Your account cannot recharge now (locked or signed out). Nothing was charged.");
             }
+
             var walletId = await db.Wallets.Where(w => w.UserId == reseller.UserId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
             if (walletId is null)
             {
