@@ -162,10 +162,12 @@ public sealed class ApiAllowList
         network = default;
         if (entry.Contains('/', StringComparison.Ordinal))
         {
-            return IPNetwork.TryParse(entry, out network);
+            // "203.0.113.7/24" is refused, not quietly read as 203.0.113.0/24: the reseller may have meant either.
+            return IPNetwork.TryParse(entry, out network)
+                && IPAddress.TryParse(entry[..entry.IndexOf('/', StringComparison.Ordinal)], out var given) && given.Equals(network.BaseAddress);
         }
 
-        if (!IPAddress.TryParse(entry, out var address) || address.ScopeId != 0)
+        if (!IPAddress.TryParse(entry, out var address) || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0))
         {
             return false;
         }
