@@ -151,6 +151,15 @@ public sealed class ApiKeysTests(PortalAppFactory app) : IClassFixture<PortalApp
     }
 
     [Fact]
+    public async Task An_unknown_api_address_is_a_404_problem_and_needs_a_key_first()
+    {
+        var (_, key) = await ResellerWithKeyAsync();
+
+        await AssertProblemAsync(await ApiClient(key.Key).GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound, "not-found");
+        await AssertProblemAsync(await ApiClient(null).GetAsync("/api/v1/no-such-thing"), HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
     public async Task The_sign_in_cookie_does_not_open_the_api()
     {
         var email = await app.CreateUserAsync(Roles.Reseller);

@@ -50,6 +50,9 @@ public static class ApiEndpoints
                 ? Results.Ok(new BalanceResponse(wallet.Balance.Poisha * 0.01m, Currency))
                 : ApiProblems.NotFound.ToResult();
         });
+
+        // An unknown API address answers the API's way (problem+json, after the key is checked), not with the portal's HTML pages.
+        api.MapFallback(() => ApiProblems.NotFound.ToResult());
         return app;
     }
 
