@@ -3,6 +3,7 @@ using RechargePortal.Components;
 using RechargePortal.Components.Account;
 using RechargePortal.Data;
 using RechargePortal.Features;
+using RechargePortal.Features.Api;
 using RechargePortal.Features.Demo;
 using RechargePortal.Features.Operations;
 using RechargePortal.Features.Reports;
@@ -23,6 +24,7 @@ builder.AddSignInRateLimits();
 builder.AddProviders();
 builder.AddJobs();
 builder.AddFeatures();
+builder.AddResellerApi();
 
 var app = builder.Build();
 
@@ -59,6 +61,7 @@ app.MapJobsDashboard();
 app.MapPortalIdentityEndpoints();
 app.MapStatementCsv();
 app.MapTransactionsCsv();
+app.MapApiV1();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.InitializeDatabaseAsync();

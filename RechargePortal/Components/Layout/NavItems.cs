@@ -30,6 +30,7 @@ public static class NavItems
         new("Routing", "/admin/routing", Icons.Material.Filled.AltRoute, [Roles.Admin]),
         new("Review queue", "/admin/review", Icons.Material.Filled.ReportProblem, [Roles.Admin]),
         new("Offer packs", "/offers", Icons.Material.Filled.LocalOffer, [Roles.Reseller, Roles.Admin]),
+        new("API keys", "/api-keys", Icons.Material.Filled.Key, [Roles.Reseller, Roles.Admin]),
         new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
     ];
 

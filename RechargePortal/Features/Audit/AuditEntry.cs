@@ -58,12 +58,14 @@ public static class AuditActions
     public const string RechargeChecked = "RechargeChecked";
     public const string ContradictionCorrected = "ContradictionCorrected";
     public const string ContradictionDismissed = "ContradictionDismissed";
+    public const string ApiKeyCreated = "ApiKeyCreated";
+    public const string ApiKeyRevoked = "ApiKeyRevoked";
 
     public static readonly IReadOnlyList<string> All =
     [
         AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged, TwoFactorRequired, TwoFactorNoLongerRequired,
         RechargeLimitChanged, WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
-        RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed,
+        RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed, ApiKeyCreated, ApiKeyRevoked,
     ];
 }
 
@@ -74,6 +76,7 @@ public static class AuditTargets
     public const string CommissionPlan = "CommissionPlan";
     public const string Route = "Route";
     public const string Recharge = "Recharge";
+    public const string ApiKey = "ApiKey";
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
