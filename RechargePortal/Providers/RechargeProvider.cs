@@ -10,6 +10,36 @@ public enum MobileOperator
     Teletalk,
 }
 
+/// <summary>The two-letter codes Bangladeshi panels and operators' own transaction ids use: GP, BL, RB, AT, TT.</summary>
+public static class OperatorCode
+{
+    public static string Of(MobileOperator op) => op switch
+    {
+        MobileOperator.Grameenphone => "GP",
+        MobileOperator.Banglalink => "BL",
+        MobileOperator.Robi => "RB",
+        MobileOperator.Airtel => "AT",
+        MobileOperator.Teletalk => "TT",
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+    };
+
+    /// <summary>Reads a code in any letter case; false for anything else.</summary>
+    public static bool TryParse(string? code, out MobileOperator op)
+    {
+        foreach (var candidate in Enum.GetValues<MobileOperator>())
+        {
+            if (string.Equals(Of(candidate), code, StringComparison.OrdinalIgnoreCase))
+            {
+                op = candidate;
+                return true;
+            }
+        }
+
+        op = default;
+        return false;
+    }
+}
+
 public enum NumberType
 {
     Prepaid,

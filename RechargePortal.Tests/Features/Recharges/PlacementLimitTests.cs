@@ -88,7 +88,8 @@ public sealed class PlacementLimitTests
         Assert.Equal(RechargeStatus.Failed, (await h.LoadAsync(failed.RechargeId!.Value)).Status);
         var broke = await TryPlaceAsync(h, h.Reseller, amount: "2000");
         Assert.Equal("Your wallet holds only ৳1,000.00. Nothing was charged.", broke.Errors[RechargeFields.Amount]);
-        Assert.Null(broke.Refusal);
+        Assert.Equal(PlaceRefusal.InsufficientBalance, broke.Refusal);
+        Assert.Null(broke.RetryAfter);
         h.EcareSubmit = FakeUpstream.Body(PipelineHarness.EcareReceived);
         Assert.True((await TryPlaceAsync(h, h.Reseller)).Succeeded);
 

@@ -502,6 +502,9 @@ namespace RechargePortal.Data.Migrations
                     b.Property<long>("AmountPoisha")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("BusinessDay")
                         .HasColumnType("TEXT");
 

@@ -1,9 +1,14 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Api;
@@ -51,9 +56,180 @@ public static class ApiEndpoints
                 : ApiProblems.NotFound.ToResult();
         });
 
+        api.MapPost("/recharges", PlaceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        api.MapGet("/recharges/{id}", async (string id, ClaimsPrincipal user, RechargeService recharges, CancellationToken ct) =>
+            await recharges.FindOwnAsync(Actor.From(user), id, null, ct) is { } found
+                ? Results.Ok(ApiRecharge.From(found))
+                : ApiProblems.NotFound.ToResult("You have no recharge with this id."));
+        api.MapGet("/recharges", ListAsync);
+        api.MapGet("/offers", async (string? @operator, RechargeService recharges, CancellationToken ct) =>
+        {
+            MobileOperator? op = null;
+            if (@operator is not null)
+            {
+                if (!OperatorCode.TryParse(@operator, out var parsed))
+                {
+                    return Invalid("operator", "One of GP, BL, RB, AT, TT, or leave it out for every operator.");
+                }
+
+                op = parsed;
+            }
+
+            return Results.Ok((await recharges.OffersAsync(op, ct)).Select(ApiOffer.From).ToList());
+        });
+        api.MapGet("/operators/detect", (string? number) =>
+            MobileNumber.TryNormalize(number, out var normalized, out var error)
+                ? MobileNumber.OperatorOf(normalized) is { } op
+                    ? Results.Ok(new ApiDetectedOperator(OperatorCode.Of(op), normalized))
+                    : Invalid("number", "No operator is known for this prefix.")
+                : Invalid("number", error));
+
         // An unknown API address answers the API's way (problem+json, after the key is checked), not with the portal's HTML pages.
         api.MapFallback(() => ApiProblems.NotFound.ToResult());
         return app;
+    }
+
+    /// <summary>A recharge request is a few hundred bytes; anything near this is not one.</summary>
+    private const long MaxBodyBytes = 16 * 1024;
+
+    private const int MaxPageSize = 100;
+
+    private static IResult Invalid(string field, string message) =>
+        ApiProblems.InvalidInput.ToResult(null, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary><c>POST /api/v1/recharges</c>: the page's own placement, under the client's reference.</summary>
+    private static async Task<IResult> PlaceAsync(HttpContext http, RechargeService recharges, CancellationToken ct)
+    {
+        ApiRechargeRequest? request;
+        try
+        {
+            request = http.Request.HasJsonContentType()
+                ? await http.Request.ReadFromJsonAsync<ApiRechargeRequest>(JsonSerializerOptions.Web, ct)
+                : null;
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } path ? path[2..] : "body";
+            return Invalid(field, "This is not valid JSON of the right type here (amounts are numbers, the rest strings; offerPackId a number or null).");
+        }
+        catch (BadHttpRequestException)
+        {
+            return ApiProblems.InvalidInput.ToResult("The body is too large or could not be read.");
+        }
+
+        if (request is null)
+        {
+            return ApiProblems.InvalidInput.ToResult("Send the recharge as a JSON object with Content-Type: application/json.");
+        }
+
+        if (ApiWords.ToForm(request, out var shapeErrors) is not { } form)
+        {
+            return ApiProblems.InvalidInput.ToResult(null, shapeErrors);
+        }
+
+        var actor = Actor.From(http.User);
+        var keyId = long.TryParse(http.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim), out var id) ? id : (long?)null;
+        var placed = await recharges.PlaceByReferenceAsync(actor, request.Reference!, form, keyId, ct);
+        switch (placed.Outcome)
+        {
+            case PlaceOutcome.Created or PlaceOutcome.Existing when placed.Reference is { } reference:
+                var view = await recharges.FindOwnAsync(actor, reference, null, ct)
+                           ?? throw new InvalidOperationException($"Recharge {reference} was placed but cannot be read back.");
+                return placed.Outcome == PlaceOutcome.Created
+                    ? Results.Accepted($"/api/v1/recharges/{Uri.EscapeDataString(reference)}", ApiRecharge.From(view))
+                    : Results.Ok(ApiRecharge.From(view));
+            case PlaceOutcome.Conflict:
+                return ApiProblems.ReferenceConflict.ToResult(placed.Error, extensions: new Dictionary<string, object?> { ["existingId"] = placed.Reference });
+        }
+
+        return Refusal(http, placed);
+    }
+
+    /// <summary>A placement refused: the fields' shape is 400; the money rules 422; the limits 429 with Retry-After; a locked account 403.</summary>
+    private static IResult Refusal(HttpContext http, PlaceResult refused)
+    {
+        var errors = refused.Errors.ToDictionary(e => ApiWords.FieldOf(e.Key), e => new[] { e.Value });
+        if (refused.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var problem = refused.Refusal switch
+        {
+            _ when errors.Keys.Any(f => f != "amount") => ApiProblems.InvalidInput,
+            PlaceRefusal.RateLimited => ApiProblems.RechargeRateLimited,
+            PlaceRefusal.FailedDailyCap => ApiProblems.FailedRechargesLimit,
+            PlaceRefusal.InsufficientBalance => ApiProblems.InsufficientBalance,
+            PlaceRefusal.DailyLimit => ApiProblems.DailyLimit,
+            PlaceRefusal.AmountRule => ApiProblems.AmountRule,
+            PlaceRefusal.AccountInactive => ApiProblems.AccountLocked,
+            _ when errors.Count > 0 => ApiProblems.InvalidInput,
+            _ => ApiProblems.NotPlaced,
+        };
+        return problem.ToResult(refused.Error ?? string.Join(" ", refused.Errors.Values), errors);
+    }
+
+    /// <summary><c>GET /api/v1/recharges</c>: one by <c>reference</c>, or a page of the reseller's recharges, newest first.</summary>
+    private static async Task<IResult> ListAsync(
+        string? reference, string? from, string? to, string? status, string? page, string? pageSize,
+        ClaimsPrincipal user, RechargeService recharges, CancellationToken ct)
+    {
+        var actor = Actor.From(user);
+        if (reference is not null)
+        {
+            return await recharges.FindOwnAsync(actor, null, reference, ct) is { } found
+                ? Results.Ok(ApiRecharge.From(found))
+                : ApiProblems.NotFound.ToResult("You have no recharge with this reference.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var filter = new HistoryFilter { From = ReadDay(from, "from"), To = ReadDay(to, "to") };
+        if (status is not null && (filter.Status = ApiWords.HistoryStatusOf(status)) is null)
+        {
+            errors["status"] = [$"One of {string.Join(", ", ApiWords.Statuses)}."];
+        }
+
+        var pageNumber = ReadCount(page, "page", 1, int.MaxValue / MaxPageSize, 1);
+        var size = ReadCount(pageSize, "pageSize", 1, MaxPageSize, MaxPageSize);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidInput.ToResult(null, errors);
+        }
+
+        var (rows, total) = await recharges.HistoryAsync(actor, actor.UserId, filter, (pageNumber - 1) * size, size, ct);
+        return Results.Ok(new ApiRechargePage(rows.Select(ApiRecharge.From).ToList(), pageNumber, size, total));
+
+        DateOnly? ReadDay(string? text, string field)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return day;
+            }
+
+            errors[field] = ["A Bangladesh date as yyyy-MM-dd, e.g. 2026-11-30."];
+            return null;
+        }
+
+        int ReadCount(string? text, string field, int min, int max, int fallback)
+        {
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+            {
+                return n;
+            }
+
+            errors[field] = [$"A whole number from {min} to {max}."];
+            return fallback;
+        }
     }
 
     /// <summary>

@@ -539,15 +539,7 @@ internal sealed class SeedRun(
 
     private string OperatorTrxId(MobileOperator op, DateTime at)
     {
-        var code = op switch
-        {
-            MobileOperator.Grameenphone => "GP",
-            MobileOperator.Banglalink => "BL",
-            MobileOperator.Robi => "RB",
-            MobileOperator.Airtel => "AT",
-            _ => "TT",
-        };
-        return string.Create(CultureInfo.InvariantCulture, $"{code}{DhakaTime.FromUtc(at):yyMMdd}{random.Next(0, 10_000_000):D7}");
+        return string.Create(CultureInfo.InvariantCulture, $"{OperatorCode.Of(op)}{DhakaTime.FromUtc(at):yyMMdd}{random.Next(0, 10_000_000):D7}");
     }
 
     // ---- Unique identifiers: derived from the row's id through a bijection, so they never repeat ----

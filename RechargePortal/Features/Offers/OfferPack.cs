@@ -93,6 +93,9 @@ public sealed class OfferPack
 
     /// <summary>"5 GB · 300 Min · 100 SMS".</summary>
     public string Contents => string.Join(" · ", new[] { Internet, Minutes, Sms, CallRate }.Where(s => !string.IsNullOrWhiteSpace(s)));
+
+    /// <summary>"IN pack: 5 GB, 7 Days": what a recharge of its price buys, as the recharge records it.</summary>
+    public string Describe() => $"{OfferType} pack: {(Contents.Length > 0 ? Contents : Details ?? "offer")}{(Validity is null ? "" : $", {Validity}")}";
 }
 
 internal sealed class OfferPackConfiguration : IEntityTypeConfiguration<OfferPack>

@@ -6,7 +6,10 @@ using RechargePortal.Security;
 
 namespace RechargePortal.Features.Recharges;
 
-/// <summary>Which abuse limit refused a placement. An API answers either with 429 and <see cref="PlaceResult.RetryAfter"/>.</summary>
+/// <summary>
+/// Which rule refused a placement, for a caller that answers by kind (the API). The abuse limits come with
+/// <see cref="PlaceResult.RetryAfter"/> (an API answers 429); the money rules do not (422).
+/// </summary>
 public enum PlaceRefusal
 {
     /// <summary>The reseller's attempts in the last minute reached <c>RateLimits:RechargesPerResellerPerMinute</c> (or their own limit).</summary>
@@ -14,6 +17,18 @@ public enum PlaceRefusal
 
     /// <summary>The reseller's failed recharges today reached <c>RateLimits:FailedRechargesPerResellerPerDay</c>: placing waits until midnight, Bangladesh time.</summary>
     FailedDailyCap,
+
+    /// <summary>The wallet holds less than the amount.</summary>
+    InsufficientBalance,
+
+    /// <summary>Today's count or amount limit (<c>Recharge:DailyCountLimit</c>, <c>Recharge:DailyAmountLimit</c>) would be passed.</summary>
+    DailyLimit,
+
+    /// <summary>The amount is outside the operator's and number type's amount rule (and no offer pack costs it).</summary>
+    AmountRule,
+
+    /// <summary>The account is locked, no longer a reseller, or signed out everywhere.</summary>
+    AccountInactive,
 }
 
 /// <summary>

@@ -37,6 +37,8 @@ public sealed class Recharge
     public string ClientRequestId { get; private set; } = "";
     /// <summary>The reseller's own reference for it (the API's <c>reference</c>): one recharge per reseller and reference. Null when placed on the page.</summary>
     public string? ClientReference { get; private set; }
+    /// <summary>The API key it was placed through (its callback URL hears how it ends); null when placed on the page.</summary>
+    public long? ApiKeyId { get; private set; }
     public string ResellerId { get; private set; } = "";
     public long WalletId { get; private set; }
     public string Number { get; private set; } = "";
@@ -96,11 +98,12 @@ public sealed class Recharge
 
     public static Recharge Create(
         string reference, string clientRequestId, string resellerId, long walletId, RechargeOrder order, Money commission, string? offerPack, DateTime nowUtc,
-        string? clientReference = null) => new()
+        string? clientReference = null, long? apiKeyId = null) => new()
         {
             Reference = reference,
             ClientRequestId = clientRequestId,
             ClientReference = clientReference,
+            ApiKeyId = apiKeyId,
             ResellerId = resellerId,
             WalletId = walletId,
             Number = order.Number,

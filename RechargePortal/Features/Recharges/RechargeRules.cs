@@ -14,6 +14,12 @@ public sealed class RechargeForm
     public NumberType NumberType { get; set; } = NumberType.Prepaid;
 
     public string Amount { get; set; } = "";
+
+    /// <summary>
+    /// The offer pack the client means to buy (the API's <c>offerPackId</c>): checked to be active, of this operator and
+    /// type, and priced at <see cref="Amount"/>. Null: the amount decides, as on the form (a pack's price buys that pack).
+    /// </summary>
+    public long? OfferPackId { get; set; }
 }
 
 /// <summary>A checked order: normalised number, operator, type and amount.</summary>
@@ -29,6 +35,8 @@ public static class RechargeFields
 
     /// <summary>The reseller's own reference (the API's <c>reference</c>), not a form field.</summary>
     public const string Reference = "Reference";
+
+    public const string OfferPackId = nameof(RechargeForm.OfferPackId);
 }
 
 /// <summary>The rules a recharge must pass before any money moves. Pure: no database, no HTTP.</summary>

@@ -49,7 +49,7 @@ public enum PlaceOutcome
     Conflict,
 }
 
-/// <param name="Refusal">Set when an abuse limit refused it (an API answers 429), with <paramref name="RetryAfter"/>: when it may be tried again.</param>
+/// <param name="Refusal">The rule that refused it, when one did; an abuse limit (an API answers 429) also sets <paramref name="RetryAfter"/>: when it may be tried again.</param>
 public sealed record PlaceResult(
     long? RechargeId, string? Reference, IReadOnlyDictionary<string, string> Errors, string? Error = null, RecentRecharge? DuplicateOf = null,
     PlaceRefusal? Refusal = null, TimeSpan? RetryAfter = null)
@@ -62,8 +62,8 @@ public sealed record PlaceResult(
     internal static PlaceResult Placed(long id, string reference, PlaceOutcome outcome) =>
         new(id, reference, new Dictionary<string, string>()) { Outcome = outcome };
 
-    internal static PlaceResult Refused(string error, string? field = null) =>
-        new(null, null, field is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [field] = error }, field is null ? error : null);
+    internal static PlaceResult Refused(string error, string? field = null, PlaceRefusal? refusal = null) =>
+        new(null, null, field is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [field] = error }, field is null ? error : null, Refusal: refusal);
 
     internal static PlaceResult Limited(PlaceRefusal refusal, string error, TimeSpan retryAfter) =>
         new(null, null, new Dictionary<string, string>(), error, Refusal: refusal, RetryAfter: retryAfter);
@@ -72,11 +72,13 @@ public sealed record PlaceResult(
     internal string Why => Error ?? string.Join(" ", Errors.Values);
 }
 
-/// <summary>A recharge as its pages show it.</summary>
+/// <summary>A recharge as its pages (and the API) show it.</summary>
+/// <param name="ClientReference">The reseller's own reference, when placed through the API.</param>
+/// <param name="BalanceAfter">The reseller's balance right after this recharge last moved money (its hold, refund or commission).</param>
 public sealed record RechargeView(
     long Id, string Reference, string Number, MobileOperator Operator, NumberType NumberType, Money Amount, Money Commission,
     string? OfferPack, RechargeStatus Status, string? StatusReason, DateTime CreatedAtUtc, DateTime? CompletedAtUtc,
-    string? Provider, string? OperatorTrxId, string ResellerEmail)
+    string? Provider, string? OperatorTrxId, string ResellerEmail, string? ClientReference, Money? BalanceAfter)
 {
     public string StatusText => RechargeStatusText.For(Status);
 }
@@ -124,6 +126,12 @@ public sealed class RechargeService(
         var resellerId = reseller.UserId;
         var packs = await offers.ActiveAsync(new OfferFilter(), ct);
         var errors = RechargeRules.Validate(form, Options.EffectiveAmountRules, (op, type, amount) => FindPack(packs, op, type, amount) is not null, out var order);
+        if (order is not null && form.OfferPackId is { } packId && CheckPackChoice(packs, packId, order) is { } packError)
+        {
+            errors = new Dictionary<string, string>(errors) { [RechargeFields.OfferPackId] = packError };
+            order = null;
+        }
+
         if (order is null)
         {
             return new QuoteResult(null, errors);
@@ -161,7 +169,7 @@ public sealed class RechargeService(
     /// </summary>
     public async Task<PlaceResult> PlaceAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct = default)
     {
-        var result = await CreateAsync(reseller, form, clientRequestId, null, confirmDuplicate, ct);
+        var result = await CreateAsync(reseller, form, clientRequestId, null, null, confirmDuplicate, ct);
         if (result.RechargeId is { } id)
         {
             processor.StartDispatch(id);
@@ -179,7 +187,8 @@ public sealed class RechargeService(
     /// <see cref="RechargeFields.Reference"/>. No "same number and amount again?" question: the reference is the
     /// client's word on what is a repeat.
     /// </summary>
-    public async Task<PlaceResult> PlaceByReferenceAsync(Actor reseller, string reference, RechargeForm form, CancellationToken ct = default)
+    /// <param name="apiKeyId">The API key it came through: the recharge's callbacks go to that key's URL.</param>
+    public async Task<PlaceResult> PlaceByReferenceAsync(Actor reseller, string reference, RechargeForm form, long? apiKeyId = null, CancellationToken ct = default)
     {
         if (RechargeRules.CheckClientReference(reference) is { } invalid)
         {
@@ -187,7 +196,7 @@ public sealed class RechargeService(
         }
 
         // The reference is the idempotency key; the request id only has to be unique.
-        var result = await CreateAsync(reseller, form, Guid.NewGuid().ToString("N"), reference, confirmDuplicate: true, ct);
+        var result = await CreateAsync(reseller, form, Guid.NewGuid().ToString("N"), reference, apiKeyId, confirmDuplicate: true, ct);
         if (result is { Outcome: PlaceOutcome.Created, RechargeId: { } id })
         {
             processor.StartDispatch(id);
@@ -199,7 +208,7 @@ public sealed class RechargeService(
     /// <summary>As <see cref="PlaceAsync"/>, but waits until the provider answered the submission (tests, API).</summary>
     public async Task<PlaceResult> PlaceAndSendAsync(Actor reseller, RechargeForm form, string clientRequestId, bool confirmDuplicate, CancellationToken ct = default)
     {
-        var result = await CreateAsync(reseller, form, clientRequestId, null, confirmDuplicate, ct);
+        var result = await CreateAsync(reseller, form, clientRequestId, null, null, confirmDuplicate, ct);
         if (result.RechargeId is { } id)
         {
             await processor.DispatchAsync(id, ct);
@@ -209,7 +218,7 @@ public sealed class RechargeService(
     }
 
     private async Task<PlaceResult> CreateAsync(
-        Actor reseller, RechargeForm form, string clientRequestId, string? clientReference, bool confirmDuplicate, CancellationToken ct)
+        Actor reseller, RechargeForm form, string clientRequestId, string? clientReference, long? apiKeyId, bool confirmDuplicate, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(clientRequestId) || clientRequestId.Length > 64)
         {
@@ -237,14 +246,20 @@ public sealed class RechargeService(
         {
             if (await PlacementLimits.PerMinuteAsync(read, reseller.UserId, Limits, Now, ct) is { } limited)
             {
-                return limited;
+                // A parallel request under this reference may have committed since the read above, and be what the limit counted:
+                // then it is this request's answer, not a refusal (a client told 429 might try again under a new reference).
+                return clientReference is not null && await FindByReferenceAsync(read, reseller.UserId, clientReference, form, ct) is { } repeat
+                    ? repeat
+                    : limited;
             }
         }
 
         var quote = await QuoteAsync(reseller, form, ct);
         if (quote.Quote is not { } q)
         {
-            return new PlaceResult(null, null, quote.Errors, quote.Error);
+            // An amount that reads as money but is refused is the amount rule's refusal, not a typing error.
+            var amountRule = quote.Errors.ContainsKey(RechargeFields.Amount) && Money.TryParse(form.Amount, out _, out _) ? PlaceRefusal.AmountRule : (PlaceRefusal?)null;
+            return new PlaceResult(null, null, quote.Errors, quote.Error, Refusal: amountRule);
         }
 
         var order = q.Order;
@@ -270,7 +285,7 @@ public sealed class RechargeService(
 
             if (!await guard.IsActiveInRoleAsync(db, reseller, Roles.Reseller, ct))
             {
-                return PlaceResult.Refused("Your account cannot recharge now (locked or signed out). Nothing was charged.");
+                return PlaceResult.Refused("Your account cannot recharge now (locked or signed out). Nothing was charged.", refusal: PlaceRefusal.AccountInactive);
             }
 
             var walletId = await db.Wallets.Where(w => w.UserId == reseller.UserId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
@@ -304,7 +319,7 @@ public sealed class RechargeService(
             if (countToday >= Options.DailyCountLimit)
             {
                 return await RefuseAsync(PlaceResult.Refused(
-                    $"You have reached today's limit of {Options.DailyCountLimit} recharges. It resets at midnight (Bangladesh time)."));
+                    $"You have reached today's limit of {Options.DailyCountLimit} recharges. It resets at midnight (Bangladesh time).", refusal: PlaceRefusal.DailyLimit));
             }
 
             var amountToday = new Money(await today.SumAsync(r => (long?)r.AmountPoisha, ct) ?? 0);
@@ -313,7 +328,8 @@ public sealed class RechargeService(
             {
                 var left = dailyLimit - amountToday;
                 return await RefuseAsync(PlaceResult.Refused(
-                    $"That is over today's limit of {dailyLimit}: {(left.IsPositive ? left : Money.Zero)} left until midnight (Bangladesh time).", RechargeFields.Amount));
+                    $"That is over today's limit of {dailyLimit}: {(left.IsPositive ? left : Money.Zero)} left until midnight (Bangladesh time).", RechargeFields.Amount,
+                    PlaceRefusal.DailyLimit));
             }
 
             if (!confirmDuplicate && await RecentDuplicateAsync(db, reseller.UserId, order, ct) is { } duplicate)
@@ -326,7 +342,7 @@ public sealed class RechargeService(
             const string beforeRecharge = "BeforeRecharge";
             await tx.CreateSavepointAsync(beforeRecharge, ct);
             var recharge = Recharge.Create(
-                RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now, clientReference);
+                RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now, clientReference, apiKeyId);
             db.Add(recharge);
             await db.SaveChangesAsync(ct);
             var hold = await wallets.HoldAsync(db, reseller.UserId, recharge.Id, order.Amount,
@@ -337,7 +353,7 @@ public sealed class RechargeService(
                 db.ChangeTracker.Clear();
                 return await RefuseAsync(PlaceResult.Refused(
                     hold.Outcome == WalletOutcome.InsufficientBalance ? $"Your wallet holds only {hold.BalanceAfter}. Nothing was charged." : hold.Error ?? "The wallet refused the hold.",
-                    RechargeFields.Amount));
+                    RechargeFields.Amount, hold.Outcome == WalletOutcome.InsufficientBalance ? PlaceRefusal.InsufficientBalance : null));
             }
 
             await tx.CommitAsync(ct);
@@ -407,13 +423,27 @@ public sealed class RechargeService(
             .FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>Why the pack a client named cannot be this order, or null when it is the pack the order's amount buys.</summary>
+    private static string? CheckPackChoice(IReadOnlyList<OfferPack> packs, long packId, RechargeOrder order)
+    {
+        var chosen = packs.FirstOrDefault(p => p.Id == packId);
+        if (chosen is null)
+        {
+            return "No active offer pack has this id (packs change; list them again).";
+        }
+
+        if (chosen.Operator != order.Operator || chosen.NumberType != order.NumberType)
+        {
+            return $"This pack is for {chosen.Operator} {RechargeRules.Label(chosen.NumberType)}, not {order.Operator} {RechargeRules.Label(order.NumberType)}.";
+        }
+
+        return chosen.PricePoisha == order.Amount.Poisha ? null : $"This pack costs {new Money(chosen.PricePoisha)}: send that amount.";
+    }
+
     private static PackMatch? FindPack(IReadOnlyList<OfferPack> packs, MobileOperator op, NumberType type, Money amount) =>
         packs.Where(p => p.Operator == op && p.NumberType == type && p.PricePoisha == amount.Poisha)
-            .Select(p => new PackMatch(p.Id, Describe(p), new Money(p.CommissionPoisha)))
+            .Select(p => new PackMatch(p.Id, p.Describe(), new Money(p.CommissionPoisha)))
             .FirstOrDefault();
-
-    private static string Describe(OfferPack p) =>
-        $"{p.OfferType} pack: {(p.Contents.Length > 0 ? p.Contents : p.Details ?? "offer")}{(p.Validity is null ? "" : $", {p.Validity}")}";
 
     // ---- Reading ----
 
@@ -429,6 +459,24 @@ public sealed class RechargeService(
         var forStaff = await guard.IsReaderAsync(db, actor, ct);
         return await Views(db, db.Set<Recharge>().Where(r => r.Id == id), forStaff).SingleOrDefaultAsync(ct);
     }
+
+    /// <summary>
+    /// A reseller's own recharge by the portal's reference (<c>RC…</c>) or by the reseller's own reference, as the reseller
+    /// sees it: null when the reseller has none such (another's is none such too). For an active reseller only.
+    /// </summary>
+    public async Task<RechargeView?> FindOwnAsync(Actor reseller, string? reference, string? clientReference, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await guard.DemandOwnerOrReaderAsync(db, reseller, reseller.UserId, "a reseller's recharges", ct);
+        var own = db.Set<Recharge>().Where(r => r.ResellerId == reseller.UserId);
+        own = reference is not null ? own.Where(r => r.Reference == reference) : own.Where(r => r.ClientReference == clientReference);
+        return reference is null && clientReference is null ? null : await Views(db, own).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>Active offer packs, one per operator, type and price (the price names the pack), cheapest first.</summary>
+    public async Task<IReadOnlyList<OfferPack>> OffersAsync(MobileOperator? op, CancellationToken ct = default) =>
+        (await offers.ActiveAsync(new OfferFilter { Operator = op }, ct))
+            .GroupBy(p => (p.Operator, p.NumberType, p.PricePoisha)).Select(g => g.OrderBy(p => p.Id).First()).ToList();
 
     /// <summary>A reseller's recharges, newest first, one page, with the total matching the filter: for that reseller, or an active admin or auditor.</summary>
     public async Task<(IReadOnlyList<RechargeView> Rows, int Total)> HistoryAsync(
@@ -482,5 +530,7 @@ public sealed class RechargeService(
         query.Select(r => new RechargeView(
             r.Id, r.Reference, r.Number, r.Operator, r.NumberType, new Money(r.AmountPoisha), new Money(r.CommissionPoisha), r.OfferPack,
             r.Status, forStaff ? r.StatusReason : r.ResellerNote, r.CreatedAtUtc, r.CompletedAtUtc, forStaff ? r.Provider : null, r.OperatorTrxId,
-            db.Users.Where(u => u.Id == r.ResellerId).Select(u => u.Email).FirstOrDefault() ?? ""));
+            db.Users.Where(u => u.Id == r.ResellerId).Select(u => u.Email).FirstOrDefault() ?? "", r.ClientReference,
+            db.LedgerEntries.Where(e => e.RechargeId == r.Id && e.WalletId == r.WalletId).OrderByDescending(e => e.Id)
+                .Select(e => (Money?)new Money(e.BalanceAfterPoisha)).FirstOrDefault()));
 }
