@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace RechargePortal.Tests.TestSupport;
 
 /// <summary>A request as the fake upstream saw it.</summary>
-public sealed record SeenRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Form, IReadOnlyDictionary<string, string> Headers);
+/// <param name="Body">The raw body, when it was not a form.</param>
+public sealed record SeenRequest(
+    string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Form, IReadOnlyDictionary<string, string> Headers,
+    string Body = "");
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that plays an upstream vendor: each test says what it answers
@@ -75,6 +78,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var form = new Dictionary<string, string>();
+        var body = "";
         if (context.Request.HasFormContentType)
         {
             foreach (var (key, value) in await context.Request.ReadFormAsync())
@@ -82,13 +86,18 @@ public sealed class FakeUpstream : IAsyncDisposable
                 form[key] = value.ToString();
             }
         }
+        else
+        {
+            body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        }
 
         Requests.Enqueue(new SeenRequest(
             context.Request.Method,
             context.Request.Path.Value ?? "",
             context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
             form,
-            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body));
         await respond(context);
     }
 

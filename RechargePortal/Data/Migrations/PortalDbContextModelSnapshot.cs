@@ -717,6 +717,108 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("RechargeAttempts", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeCallback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AutomaticAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RechargeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("NextAttemptAtUtc")
+                        .HasFilter("NextAttemptAtUtc IS NOT NULL");
+
+                    b.HasIndex("RechargeId");
+
+                    b.HasIndex("ApiKeyId", "Id");
+
+                    b.ToTable("RechargeCallbacks", (string)null);
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeCallbackAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CallbackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Resend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallbackId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("RechargeCallbackAttempts", (string)null);
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeContradiction", b =>
                 {
                     b.Property<long>("Id")
@@ -1179,6 +1281,24 @@ namespace RechargePortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeCallback", b =>
+                {
+                    b.HasOne("RechargePortal.Features.Recharges.Recharge", null)
+                        .WithMany("Callbacks")
+                        .HasForeignKey("RechargeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeCallbackAttempt", b =>
+                {
+                    b.HasOne("RechargePortal.Features.Recharges.RechargeCallback", null)
+                        .WithMany("AttemptLog")
+                        .HasForeignKey("CallbackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeContradiction", b =>
                 {
                     b.HasOne("RechargePortal.Features.Recharges.Recharge", null)
@@ -1244,6 +1364,13 @@ namespace RechargePortal.Data.Migrations
             modelBuilder.Entity("RechargePortal.Features.Recharges.Recharge", b =>
                 {
                     b.Navigation("Attempts");
+
+                    b.Navigation("Callbacks");
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.Recharges.RechargeCallback", b =>
+                {
+                    b.Navigation("AttemptLog");
                 });
 #pragma warning restore 612, 618
         }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Jobs;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
 using RechargePortal.Security;
@@ -38,6 +39,14 @@ public static class ApiEndpoints
                 .RequireAuthenticatedUser()
                 .RequireRole(Roles.Reseller));
         builder.Services.AddRateLimiter(options => options.AddPolicy<string, ApiKeyRateLimit>(Policy));
+
+        // Callbacks: their own client (no redirects, the internal-address check where it connects), service and jobs.
+        builder.Services.AddHttpClient(CallbackDeliveryService.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(services => CallbackDeliveryService.CreateHandler(
+                CallbackUrl.InsecureAllowed(services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<IOptions<ApiOptions>>().Value)));
+        builder.Services.AddSingleton<CallbackDeliveryService>();
+        builder.Services.AddTransient<DeliverApiCallbacksJob>();
+        builder.Services.AddHostedService<ApiCallbackScheduler>();
         return builder;
     }
 

@@ -29,7 +29,7 @@ public sealed record ApiKeyRow(
 /// <summary>A reseller's API keys: made by the reseller (at most <see cref="ApiKey.MaxActivePerReseller"/> active), revoked by them or an admin.</summary>
 public sealed class ApiKeyService(
     IDbContextFactory<PortalDbContext> factory, ActiveUserGuard guard, AdminActions actions, IDataProtectionProvider protection,
-    IHostEnvironment environment)
+    IHostEnvironment environment, Microsoft.Extensions.Options.IOptions<ApiOptions> options)
 {
     public const string SigningSecretPurpose = "ApiKeys.SigningSecret";
 
@@ -49,7 +49,7 @@ public sealed class ApiKeyService(
             errors[nameof(NewApiKeyForm.AllowList)] = allowListError!;
         }
 
-        if (!Api.CallbackUrl.TryValidate(form.CallbackUrl, environment.IsDevelopment(), out var callbackUrl, out var callbackError))
+        if (!Api.CallbackUrl.TryValidate(form.CallbackUrl, Api.CallbackUrl.InsecureAllowed(environment, options.Value), out var callbackUrl, out var callbackError))
         {
             errors[nameof(NewApiKeyForm.CallbackUrl)] = callbackError!;
         }

@@ -9,6 +9,9 @@ namespace RechargePortal.Features.Api;
 /// </summary>
 public static class CallbackUrl
 {
+    /// <summary>Development, or <c>Api:AllowInsecureCallbacks</c>: http:// and internal addresses are let through.</summary>
+    public static bool InsecureAllowed(IHostEnvironment environment, ApiOptions options) => environment.IsDevelopment() || options.AllowInsecureCallbacks;
+
     public static bool TryValidate(string? text, bool isDevelopment, out string? url, out string? error)
     {
         url = null;

@@ -84,6 +84,9 @@ public sealed class Recharge
 
     public List<RechargeAttempt> Attempts { get; private set; } = [];
 
+    /// <summary>The API client's <c>recharge.finished</c> events (added here, as it moves; not loaded otherwise).</summary>
+    public List<RechargeCallback> Callbacks { get; private set; } = [];
+
     public Money Amount => new(AmountPoisha);
 
     public Money Commission => new(CommissionPoisha);
@@ -182,6 +185,7 @@ public sealed class Recharge
         StatusReason = null;
         ResellerNote = null;
         Finish(nowUtc);
+        OweCallback(nowUtc);
     }
 
     /// <summary>Nothing was delivered. The caller refunds the hold in the same transaction.</summary>
@@ -197,6 +201,7 @@ public sealed class Recharge
         StatusReason = reason;
         ResellerNote = resellerNote;
         Finish(nowUtc);
+        OweCallback(nowUtc);
     }
 
     /// <summary>
@@ -214,6 +219,7 @@ public sealed class Recharge
             Status = RechargeStatus.NeedsReview;
             StatusReason = $"No final answer from {Provider} within the deadline; last answer: {LastCheckOutcome}";
             ResellerNote = RechargeWording.ResellerNotes.InReview;
+            OweCallback(nowUtc);
         }
 
         NextCheckAtUtc = Status == RechargeStatus.Processing ? nextCheckUtc : reviewRecheckUtc;
@@ -258,6 +264,15 @@ public sealed class Recharge
         CompletedAtUtc = nowUtc;
         NextCheckAtUtc = null;
         Touch(nowUtc);
+    }
+
+    /// <summary>Placed through the API: its client hears of this move (in the same save as the move itself).</summary>
+    private void OweCallback(DateTime nowUtc)
+    {
+        if (ApiKeyId is { } key)
+        {
+            Callbacks.Add(RechargeCallback.For(this, key, nowUtc));
+        }
     }
 
     private void Touch(DateTime nowUtc)

@@ -1,7 +1,12 @@
 namespace RechargePortal.Features.Recharges;
 
 /// <summary>A recharge changed state: which, whose, and to what. <paramref name="Contradicted"/>: a provider's answer now contradicts it (the review queue shows it).</summary>
-public sealed record RechargeChange(long RechargeId, string ResellerId, RechargeStatus Status, bool Contradicted = false);
+/// <param name="CallbackDue">The move owes the recharge's API client a callback (see <see cref="RechargeCallback"/>).</param>
+public sealed record RechargeChange(long RechargeId, string ResellerId, RechargeStatus Status, bool Contradicted = false, bool CallbackDue = false)
+{
+    /// <summary>A saved recharge's move, as open pages and the callback job hear of it.</summary>
+    public static RechargeChange Of(Recharge r, bool contradicted = false) => new(r.Id, r.ResellerId, r.Status, contradicted, r.Callbacks.Count > 0);
+}
 
 /// <summary>
 /// Tells open pages that a recharge changed (sent, accepted, succeeded, failed, reviewed), so the

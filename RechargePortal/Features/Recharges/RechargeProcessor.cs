@@ -532,7 +532,7 @@ public sealed class RechargeProcessor(
             await tx.CommitAsync(ct);
             if (changed && db.ChangeTracker.Entries<Recharge>().SingleOrDefault(e => e.Entity.Id == rechargeId)?.Entity is { } r)
             {
-                change = new RechargeChange(r.Id, r.ResellerId, r.Status, Contradicted: db.ChangeTracker.Entries<RechargeContradiction>().Any());
+                change = RechargeChange.Of(r, contradicted: db.ChangeTracker.Entries<RechargeContradiction>().Any());
                 nextCheck = r.NextCheckAtUtc;
             }
         }

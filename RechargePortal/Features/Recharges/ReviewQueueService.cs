@@ -188,7 +188,7 @@ public sealed class ReviewQueueService(
             r.RecordResolution(admin.Email, recorded);
             action.Audit(AuditActions.RechargeResolved, AuditTargets.Recharge, r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
                 $"{(successful ? "Marked successful" : "Marked failed and refunded")} ({r.Amount} to {MobileNumber.Display(r.Number)}): {recorded}");
-            var change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+            var change = RechargeChange.Of(r);
             action.AfterCommit(() => notifier.Notify(change));
             return AdminResult.Ok;
         }, ct: ct);
@@ -234,7 +234,7 @@ public sealed class ReviewQueueService(
             }
 
             c.Resolve(correct ? ContradictionResolution.Corrected : ContradictionResolution.Dismissed, admin.Email, note, action.NowUtc);
-            var change = new RechargeChange(r.Id, r.ResellerId, r.Status);
+            var change = RechargeChange.Of(r);
             action.AfterCommit(() => notifier.Notify(change));
             return AdminResult.Ok;
         }, ct: ct);
