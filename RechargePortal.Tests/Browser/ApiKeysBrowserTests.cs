@@ -1,6 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using RechargePortal.Features.Api;
+using RechargePortal.Features.Wallets;
 using RechargePortal.Security;
 using RechargePortal.Tests.TestSupport;
 
@@ -49,5 +55,32 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Revoked", new() { Exact = false }).First).ToBeVisibleAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/balance")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task A_recharge_placed_through_the_api_shows_live_on_the_resellers_open_history_page()
+    {
+        var (userId, _) = await browser.App.CreateFundedResellerAsync(Money.FromTaka(500));
+        var email = (await (await browser.App.DbAsync()).Users.SingleAsync(u => u.Id == userId)).Email!;
+        var key = (await browser.App.Services.GetRequiredService<ApiKeyService>()
+            .CreateAsync(await browser.App.ActorAsync(email), new NewApiKeyForm { Name = "Shop app" })).Key!;
+        var page = await browser.NewPageAsync(360, 740);
+        await BrowserFixture.SignInAsync(page, email, PortalAppFactory.UserPassword);
+        await page.GotoAsync("/recharges");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("৳500.00");
+
+        using var client = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = TestCertificate.Validation } })
+        {
+            BaseAddress = browser.App.KestrelAddress,
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var response = await client.PostAsJsonAsync("/api/v1/recharges", new { reference = "app-1", number = "01912345672", amount = 60 });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        // No reload: the page hears of it as of a recharge placed on the portal itself.
+        await Assertions.Expect(page.GetByTestId("recharge-history").GetByText(id)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("৳440.00");
     }
 }
