@@ -43,7 +43,9 @@ public static class ApiEndpoints
         // Callbacks: their own client (no redirects, the internal-address check where it connects), service and jobs.
         builder.Services.AddHttpClient(CallbackDeliveryService.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services => CallbackDeliveryService.CreateHandler(
-                CallbackUrl.InsecureAllowed(services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<IOptions<ApiOptions>>().Value)));
+                CallbackUrl.InsecureAllowed(services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<IOptions<ApiOptions>>().Value)))
+            // A reseller's callback URL may carry its own token: it never reaches a log.
+            .RemoveAllLoggers();
         builder.Services.AddSingleton<CallbackDeliveryService>();
         builder.Services.AddTransient<DeliverApiCallbacksJob>();
         builder.Services.AddHostedService<ApiCallbackScheduler>();
