@@ -105,6 +105,10 @@ public static class ApiEndpoints
 
     private const int MaxPageSize = 100;
 
+    /// <summary>Whole seconds, at least one: what a client may wait before trying again.</summary>
+    private static void SetRetryAfter(HttpContext http, TimeSpan wait) =>
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
     private static IResult Invalid(string field, string message) =>
         ApiProblems.InvalidInput.ToResult(null, new Dictionary<string, string[]> { [field] = [message] });
 
@@ -162,7 +166,7 @@ public static class ApiEndpoints
         var errors = refused.Errors.ToDictionary(e => ApiWords.FieldOf(e.Key), e => new[] { e.Value });
         if (refused.RetryAfter is { } wait)
         {
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            SetRetryAfter(http, wait);
         }
 
         var problem = refused.Refusal switch
@@ -251,8 +255,7 @@ public static class ApiEndpoints
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, _) =>
         {
-            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-            context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            SetRetryAfter(context.HttpContext, context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1));
             await ApiProblems.RateLimited.WriteAsync(context.HttpContext);
         };
 
