@@ -117,7 +117,8 @@ public sealed partial class ApiDocumentationTests(PortalAppFactory app) : IClass
         Assert.Contains("operatorTrxId", recharge.Properties!.Keys);
         Assert.Contains("balanceAfter", recharge.Properties.Keys);
         Assert.DoesNotContain("\"BalanceAfter\"", json);
-        Assert.Equal(["amount", "number", "reference"], document.Components.Schemas["ApiRechargeRequest"].Required!.Order());
+        Assert.Equal(["amount", "number", "reference"], request.Schema!.Required!.Order());
+        Assert.True(place.RequestBody.Required);
     }
 
     [Fact]

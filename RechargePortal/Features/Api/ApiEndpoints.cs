@@ -24,8 +24,6 @@ public static class ApiEndpoints
 
     public const string Currency = "BDT";
 
-    private const string Json = "application/json";
-
     public static WebApplicationBuilder AddResellerApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiOptions>()
@@ -80,7 +78,7 @@ public static class ApiEndpoints
             .WithDescription("Holds the amount in the wallet and sends the recharge, under your own `reference`. The same reference with the same "
                 + "content answers the recharge placed before (200, nothing charged again, also when the two requests race); with other content, 409. "
                 + "`operator` may be left out: it is detected from the number's prefix.")
-            .Accepts<ApiRechargeRequest>(Json).Produces<ApiRecharge>(StatusCodes.Status202Accepted).Produces<ApiRecharge>()
+            .DocumentsJsonBody<ApiRechargeRequest>().Produces<ApiRecharge>(StatusCodes.Status202Accepted).Produces<ApiRecharge>()
             .ProducesApiProblems(ApiProblems.InvalidInput, ApiProblems.ReferenceConflict, ApiProblems.InsufficientBalance, ApiProblems.DailyLimit,
                 ApiProblems.AmountRule, ApiProblems.NotPlaced, ApiProblems.RechargeRateLimited, ApiProblems.FailedRechargesLimit);
         api.MapGet("/recharges/{id}", async (string id, ClaimsPrincipal user, RechargeService recharges, CancellationToken ct) =>
