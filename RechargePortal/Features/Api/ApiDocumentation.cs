@@ -143,7 +143,12 @@ public static class ApiDocumentation
 
     internal static readonly ApiRechargeRequest RechargeRequestExample = new()
     {
-        Reference = "shop-123", Number = "01712345678", Amount = 50, NumberType = "prepaid", Operator = "GP", OfferPackId = null,
+        Reference = "shop-123",
+        Number = "01712345678",
+        Amount = 50,
+        NumberType = "prepaid",
+        Operator = "GP",
+        OfferPackId = null,
     };
 
     internal static readonly ApiRecharge ProcessingExample = new(ExampleId, "shop-123", "01712345678", "GP", "prepaid", 50, 1.25m,
@@ -151,7 +156,9 @@ public static class ApiDocumentation
 
     internal static readonly ApiRecharge SuccessfulExample = ProcessingExample with
     {
-        Status = ApiWords.Successful, OperatorTrxId = "GP8841230977", FinishedAt = ExampleTime.AddSeconds(9),
+        Status = ApiWords.Successful,
+        OperatorTrxId = "GP8841230977",
+        FinishedAt = ExampleTime.AddSeconds(9),
     };
 
     /// <summary>The example of each response body type (the request's is set on its own).</summary>
