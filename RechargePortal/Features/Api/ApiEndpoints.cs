@@ -49,6 +49,8 @@ public static class ApiEndpoints
         builder.Services.AddSingleton<CallbackDeliveryService>();
         builder.Services.AddTransient<DeliverApiCallbacksJob>();
         builder.Services.AddHostedService<ApiCallbackScheduler>();
+
+        builder.AddApiDocumentation();
         return builder;
     }
 
@@ -57,7 +59,8 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(Policy)
             .RequireRateLimiting(Policy)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .ProducesApiProblems(ApiProblems.Unauthorized, ApiProblems.AddressNotAllowed, ApiProblems.AccountLocked, ApiProblems.RateLimited);
 
         api.MapGet("/balance", async (ClaimsPrincipal user, WalletService wallets, CancellationToken ct) =>
         {
@@ -65,14 +68,32 @@ public static class ApiEndpoints
             return await wallets.FindByUserAsync(actor, actor.UserId, ct) is { } wallet
                 ? Results.Ok(new BalanceResponse(wallet.Balance.Poisha * 0.01m, Currency))
                 : ApiProblems.NotFound.ToResult();
-        });
+        })
+            .WithName("GetBalance").WithTags("Wallet").WithSummary("The wallet's balance")
+            .WithDescription("The key's reseller's wallet balance, in taka with 2 decimals.")
+            .Produces<BalanceResponse>().ProducesApiProblems(ApiProblems.NotFound);
 
-        api.MapPost("/recharges", PlaceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        api.MapPost("/recharges", PlaceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("PlaceRecharge").WithTags("Recharges").WithSummary("Place a recharge")
+            .WithDescription("Holds the amount in the wallet and sends the recharge, under your own `reference`. The same reference with the same "
+                + "content answers the recharge placed before (200, nothing charged again, also when the two requests race); with other content, 409. "
+                + "`operator` may be left out: it is detected from the number's prefix.")
+            .DocumentsJsonBody<ApiRechargeRequest>().Produces<ApiRecharge>(StatusCodes.Status202Accepted).Produces<ApiRecharge>()
+            .ProducesApiProblems(ApiProblems.InvalidInput, ApiProblems.ReferenceConflict, ApiProblems.InsufficientBalance, ApiProblems.DailyLimit,
+                ApiProblems.AmountRule, ApiProblems.NotPlaced, ApiProblems.RechargeRateLimited, ApiProblems.FailedRechargesLimit);
         api.MapGet("/recharges/{id}", async (string id, ClaimsPrincipal user, RechargeService recharges, CancellationToken ct) =>
             await recharges.FindOwnAsync(Actor.From(user), id, null, ct) is { } found
                 ? Results.Ok(ApiRecharge.From(found))
-                : ApiProblems.NotFound.ToResult("You have no recharge with this id."));
-        api.MapGet("/recharges", ListAsync);
+                : ApiProblems.NotFound.ToResult("You have no recharge with this id."))
+            .WithName("GetRecharge").WithTags("Recharges").WithSummary("One recharge, by id")
+            .WithDescription("The recharge as it is now. `status`: `processing`, then `successful`, `failed` (the amount is refunded) or `review` "
+                + "(the operator's answer is being checked; it ends successful or failed).")
+            .Produces<ApiRecharge>().ProducesApiProblems(ApiProblems.NotFound);
+        api.MapGet("/recharges", ListAsync)
+            .WithName("ListRecharges").WithTags("Recharges").WithSummary("One recharge by reference, or a page of recharges")
+            .WithDescription("With `reference`: that one recharge (as GET /api/v1/recharges/{id}). Without: a page of your recharges, newest first, "
+                + "filtered by Bangladesh day and status.")
+            .Produces<ApiRechargePage>().ProducesApiProblems(ApiProblems.InvalidInput, ApiProblems.NotFound);
         api.MapGet("/offers", async (string? @operator, RechargeService recharges, CancellationToken ct) =>
         {
             MobileOperator? op = null;
@@ -87,16 +108,23 @@ public static class ApiEndpoints
             }
 
             return Results.Ok((await recharges.OffersAsync(op, ct)).Select(ApiOffer.From).ToList());
-        });
+        })
+            .WithName("ListOffers").WithTags("Catalogue").WithSummary("Active offer packs")
+            .WithDescription("Offer packs you can recharge with `offerPackId` (the amount must be the pack's price).")
+            .Produces<List<ApiOffer>>().ProducesApiProblems(ApiProblems.InvalidInput);
         api.MapGet("/operators/detect", (string? number) =>
             MobileNumber.TryNormalize(number, out var normalized, out var error)
                 ? MobileNumber.OperatorOf(normalized) is { } op
                     ? Results.Ok(new ApiDetectedOperator(OperatorCode.Of(op), normalized))
                     : Invalid("number", "No operator is known for this prefix.")
-                : Invalid("number", error));
+                : Invalid("number", error))
+            .WithName("DetectOperator").WithTags("Catalogue").WithSummary("The operator of a number")
+            .WithDescription("The operator a number's prefix belongs to, and the number in its local form.")
+            .Produces<ApiDetectedOperator>().ProducesApiProblems(ApiProblems.InvalidInput);
 
         // An unknown API address answers the API's way (problem+json, after the key is checked), not with the portal's HTML pages.
-        api.MapFallback(() => ApiProblems.NotFound.ToResult());
+        api.MapFallback(() => ApiProblems.NotFound.ToResult()).ExcludeFromDescription();
+        app.MapApiDocumentation();
         return app;
     }
 
