@@ -961,6 +961,10 @@ namespace RechargePortal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("INTEGER");
 
@@ -974,6 +978,10 @@ namespace RechargePortal.Data.Migrations
                         .IsUnique()
                         .HasFilter("RechargeId IS NOT NULL");
 
+                    b.HasIndex("TransferId", "Kind")
+                        .IsUnique()
+                        .HasFilter("TransferId IS NOT NULL");
+
                     b.HasIndex("WalletId", "AtUtc");
 
                     b.ToTable("LedgerEntries", null, t =>
@@ -982,7 +990,9 @@ namespace RechargePortal.Data.Migrations
 
                             t.HasCheckConstraint("CK_LedgerEntries_KindRecharge", "(Kind IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (RechargeId IS NOT NULL) OR (Kind = 'Adjustment')");
 
-                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(Kind IN ('Deposit', 'RechargeRefund') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold') AND AmountPoisha < 0) OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)");
+                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(Kind IN ('Deposit', 'RechargeRefund', 'TransferIn') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold', 'TransferOut') AND AmountPoisha < 0) OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)");
+
+                            t.HasCheckConstraint("CK_LedgerEntries_KindTransfer", "(Kind IN ('TransferOut', 'TransferIn')) = (TransferId IS NOT NULL)");
                         });
                 });
 
