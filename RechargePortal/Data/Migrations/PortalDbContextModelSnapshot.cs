@@ -586,6 +586,9 @@ namespace RechargePortal.Data.Migrations
                     b.Property<bool>("OutcomeKnown")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("PackCommissionPoisha")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Provider")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -976,7 +979,12 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasIndex("RechargeId", "Kind")
                         .IsUnique()
-                        .HasFilter("RechargeId IS NOT NULL");
+                        .HasFilter("RechargeId IS NOT NULL AND Kind <> 'Commission'");
+
+                    b.HasIndex("RechargeId", "WalletId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
+                        .HasFilter("Kind = 'Commission'");
 
                     b.HasIndex("TransferId", "Kind")
                         .IsUnique()

@@ -156,9 +156,19 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
                 return AdminResult.FieldFail(nameof(NewUserForm.ParentId), placement);
             }
 
-            if (reseller && form.CommissionPlanId is { } planId && !await action.Db.CommissionPlans.AnyAsync(p => p.Id == planId, ct))
+            if (reseller)
             {
-                return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), "That plan no longer exists.");
+                var plan = await action.Db.CommissionPlans.AsNoTracking().Include(p => p.Rates)
+                    .FirstOrDefaultAsync(p => form.CommissionPlanId == null ? p.IsDefault : p.Id == form.CommissionPlanId, ct);
+                if (form.CommissionPlanId is not null && plan is null)
+                {
+                    return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), "That plan no longer exists.");
+                }
+
+                if (plan is not null && await Commissions.CommissionTree.AboveParentAsync(action.Db, user.ParentId, plan, ct) is { Count: > 0 } above)
+                {
+                    return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), $"A child never earns more than its parent: {string.Join("; ", above)}.");
+                }
             }
 
             var created = await users.CreateAsync(user, form.Password);

@@ -141,8 +141,11 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         entry.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WalletId).OnDelete(DeleteBehavior.Restrict);
         entry.HasOne<Recharges.Recharge>().WithMany().HasForeignKey(e => e.RechargeId).OnDelete(DeleteBehavior.Restrict);
         entry.HasIndex(e => new { e.WalletId, e.AtUtc });
-        // One hold, at most one refund and at most one commission per recharge, enforced by the database.
-        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL");
+        // One hold, at most one refund and one adjustment per recharge, and at most one commission per recharge and wallet
+        // (the placer's, and each ancestor's margin), enforced by the database.
+        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL AND Kind <> 'Commission'");
+        entry.HasIndex(e => new { e.RechargeId, e.WalletId }).IsUnique().HasFilter("Kind = 'Commission'")
+            .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet");
         entry.HasIndex(e => e.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
         // One way out and one way in per transfer.
         entry.HasIndex(e => new { e.TransferId, e.Kind }).IsUnique().HasFilter("TransferId IS NOT NULL");

@@ -116,7 +116,7 @@ public sealed class WalletService(
                 return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
             }
 
-            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct) is { } paid)
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct, hold.WalletId) is { } paid)
             {
                 return new WalletResult(WalletOutcome.AlreadyApplied, paid.BalanceAfter);
             }
@@ -132,6 +132,42 @@ public sealed class WalletService(
             }
 
             return await ApplyAsync(db, hold.WalletId, LedgerKind.Commission, commission, memo, null, "system", rechargeId: rechargeId, ct: ct);
+        }, ct);
+
+    /// <summary>
+    /// Credits an ancestor's margin on a successful recharge placed below them (a <see cref="LedgerKind.Commission"/> entry
+    /// on the ancestor's wallet naming the recharge), once per recharge and wallet. Refused after a refund.
+    /// </summary>
+    public Task<WalletResult> CreditMarginAsync(PortalDbContext db, long rechargeId, long walletId, Money margin, string memo, CancellationToken ct = default) =>
+        InCallerTransactionAsync(db, async () =>
+        {
+            var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
+            if (hold is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
+            }
+
+            if (hold.WalletId == walletId)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "The placer's own commission is not a margin.");
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct, walletId) is { } paid)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, paid.BalanceAfter);
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeRefund, ct) is not null)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "A refunded recharge earns no commission.");
+            }
+
+            if (margin.Poisha < 0)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Commission cannot be negative.");
+            }
+
+            return await ApplyAsync(db, walletId, LedgerKind.Commission, margin, memo, null, "system", rechargeId: rechargeId, ct: ct);
         }, ct);
 
     /// <summary>
@@ -470,8 +506,9 @@ public sealed class WalletService(
         return new WalletResult(WalletOutcome.Applied, balance);
     }
 
-    private static Task<LedgerEntry?> FindRechargeEntryAsync(PortalDbContext db, long rechargeId, LedgerKind kind, CancellationToken ct) =>
-        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RechargeId == rechargeId && e.Kind == kind, ct);
+    /// <param name="walletId">For commission, which is paid once per recharge and wallet (the placer's, and each ancestor's margin).</param>
+    private static Task<LedgerEntry?> FindRechargeEntryAsync(PortalDbContext db, long rechargeId, LedgerKind kind, CancellationToken ct, long? walletId = null) =>
+        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RechargeId == rechargeId && e.Kind == kind && (walletId == null || e.WalletId == walletId), ct);
 
     private static Task<WalletResult> InCallerTransactionAsync(PortalDbContext db, Func<Task<WalletResult>> act, CancellationToken ct)
     {
