@@ -50,6 +50,11 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Admin, "/admin/commissions", Expect.Allowed, "Commission plans" },
         { Roles.Admin, "/audit", Expect.Allowed, "Audit log" },
         { Roles.Admin, "/wallet", Expect.Denied, null },
+        // The reseller tree: a reseller's own subtree
+        { "", "/my-resellers", Expect.ToLogin, null },
+        { Roles.Reseller, "/my-resellers", Expect.Allowed, "My resellers" },
+        { Roles.Admin, "/my-resellers", Expect.Denied, null },
+        { Roles.Auditor, "/my-resellers", Expect.Denied, null },
         // Recharging and the recharge history are the reseller's own
         { "", "/recharge", Expect.ToLogin, null },
         { "", "/recharges", Expect.ToLogin, null },

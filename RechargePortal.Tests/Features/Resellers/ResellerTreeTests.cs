@@ -155,6 +155,11 @@ public sealed class ResellerTreeTests(PortalAppFactory app) : IClassFixture<Port
         Assert.Equal(HttpStatusCode.Forbidden, siblings.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, parents.StatusCode);
         Assert.DoesNotContain("Opening balance", await siblings.Content.ReadAsStringAsync());
+
+        var page = await client.GetStringAsync("/my-resellers");
+        Assert.Contains(retailer.Email, page);
+        Assert.DoesNotContain(sibling.Email, page);
+        Assert.DoesNotContain(top.Email, page);
     }
 
     [Fact]
