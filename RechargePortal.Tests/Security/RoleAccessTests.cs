@@ -7,7 +7,8 @@ namespace RechargePortal.Tests.Security;
 /// <summary>Each role against each page family: allowed (the content) or refused (login or access denied).</summary>
 public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
-    public enum Expect { Allowed, ToLogin, Denied }
+    /// <summary><see cref="Refused"/>: the role passes the endpoint, the service refuses the data (403), as for a wallet outside a reseller's subtree.</summary>
+    public enum Expect { Allowed, ToLogin, Denied, Refused }
 
     public static TheoryData<string, string, Expect, string?> Matrix => new()
     {
@@ -39,7 +40,7 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Reseller, "/admin/commissions", Expect.Denied, null },
         { Roles.Reseller, "/audit", Expect.Denied, null },
         { Roles.Reseller, "/auditor/wallets", Expect.Denied, null },
-        { Roles.Reseller, "/wallets/1/statement.csv", Expect.Denied, null },
+        { Roles.Reseller, "/wallets/1/statement.csv", Expect.Refused, null },
         { Roles.Auditor, "/wallet", Expect.Denied, null },
         { Roles.Auditor, "/admin/wallets", Expect.Denied, null },
         { Roles.Auditor, "/admin/commissions", Expect.Denied, null },
@@ -49,6 +50,11 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Admin, "/admin/commissions", Expect.Allowed, "Commission plans" },
         { Roles.Admin, "/audit", Expect.Allowed, "Audit log" },
         { Roles.Admin, "/wallet", Expect.Denied, null },
+        // The reseller tree: a reseller's own subtree
+        { "", "/my-resellers", Expect.ToLogin, null },
+        { Roles.Reseller, "/my-resellers", Expect.Allowed, "My resellers" },
+        { Roles.Admin, "/my-resellers", Expect.Denied, null },
+        { Roles.Auditor, "/my-resellers", Expect.Denied, null },
         // Recharging and the recharge history are the reseller's own
         { "", "/recharge", Expect.ToLogin, null },
         { "", "/recharges", Expect.ToLogin, null },
@@ -116,6 +122,10 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
                 Assert.StartsWith("/Account/AccessDenied", response.Headers.Location!.PathAndQuery);
                 Assert.DoesNotContain("New user", body);
                 Assert.DoesNotContain("RechargePortal jobs", body);
+                break;
+            case Expect.Refused:
+                Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                Assert.DoesNotContain("Opening balance", body);
                 break;
         }
     }

@@ -33,6 +33,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         builder.Entity<PortalUser>(user =>
         {
             user.Property(u => u.FullName).HasMaxLength(100);
+            // The reseller tree: a parent cannot be deleted from under its children.
+            user.HasOne<PortalUser>().WithMany().HasForeignKey(u => u.ParentId).OnDelete(DeleteBehavior.Restrict);
+            user.HasIndex(u => u.ParentId);
         });
     }
 

@@ -21,6 +21,12 @@ public sealed class PortalUser : IdentityUser
     /// <summary>The password was set by someone else (an admin, or generated at first start): the person chooses their own before anything else opens.</summary>
     public bool MustChangePassword { get; set; }
 
+    /// <summary>The reseller this reseller hangs under (a distributor above a dealer); null = directly under the admins.</summary>
+    public string? ParentId { get; set; }
+
+    /// <summary>This reseller may create resellers under themself (<c>/my-resellers</c>); set by their parent or an admin.</summary>
+    public bool CanCreateSubResellers { get; set; }
+
     /// <summary>Locked by an admin or by too many wrong passwords, as of <paramref name="nowUtc"/>.</summary>
     public bool IsLockedAt(DateTimeOffset nowUtc) => LockoutEnd is { } end && end > nowUtc;
 }

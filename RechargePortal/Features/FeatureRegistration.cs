@@ -2,6 +2,7 @@ using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Reports;
+using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Users;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
@@ -23,6 +24,11 @@ public static class FeatureRegistration
             .Bind(builder.Configuration.GetSection(RechargeOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ResellerOptions>()
+            .Bind(builder.Configuration.GetSection(ResellerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ResellerService>();
         builder.Services.AddSingleton<RechargeNotifier>();
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<RechargeProcessor>();

@@ -69,11 +69,14 @@ public sealed class ActiveUserGuard(TimeProvider time)
 
     /// <summary>
     /// One reseller's <paramref name="what"/> (wallet, statement, recharges), owned by <paramref name="ownerId"/>: the active
-    /// reseller themself, or an active admin or auditor. An unknown owner (null) is readers-only, so a reseller learns nothing of it.
+    /// reseller themself or a reseller above them in the tree (read-only: never a sibling's or an ancestor's), or an active
+    /// admin or auditor. An unknown owner (null) is readers-only, so a reseller learns nothing of it.
     /// </summary>
     public async Task DemandOwnerOrReaderAsync(PortalDbContext db, Actor actor, string? ownerId, string what, CancellationToken ct = default)
     {
-        IReadOnlyCollection<string> roles = ownerId == actor.UserId ? [Roles.Reseller, .. Readers] : Readers;
+        var ownerOrAncestor = ownerId is not null
+            && (ownerId == actor.UserId || await Features.Resellers.ResellerTree.IsAncestorAsync(db, actor.UserId, ownerId, ct));
+        IReadOnlyCollection<string> roles = ownerOrAncestor ? [Roles.Reseller, .. Readers] : Readers;
         if (!await IsActiveInAnyRoleAsync(db, actor, roles, ct))
         {
             throw new AccessRefusedException(actor, what);

@@ -69,7 +69,12 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
             .ToLookup(e => e.RechargeId!.Value);
         foreach (var r in recharges)
         {
-            var entries = byRecharge[r.Id].ToList();
+            // The placer's own entries; its parents' margins (commission on their wallets) only on a success, once each.
+            var entries = byRecharge[r.Id].Where(e => e.WalletId == r.WalletId).ToList();
+            var margins = byRecharge[r.Id].Where(e => e.WalletId != r.WalletId).ToList();
+            Assert.All(margins, m => Assert.Equal(LedgerKind.Commission, m.Kind));
+            Assert.Equal(margins.Count, margins.Select(m => m.WalletId).Distinct().Count());
+            Assert.True(margins.Count == 0 || r.Status == RechargeStatus.Succeeded);
             var hold = Assert.Single(entries, e => e.Kind == LedgerKind.RechargeHold);
             Assert.Equal(-r.AmountPoisha, hold.AmountPoisha);
             Assert.Equal(r.WalletId, hold.WalletId);
@@ -177,6 +182,37 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
     }
 
     [Fact]
+    public async Task The_resellers_form_a_tree_and_each_successful_recharge_below_a_parent_pays_it_its_margin_once()
+    {
+        await using var db = await App.DbAsync();
+        var emails = Seeded.Resellers.Select(r => r.Email).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => emails.Contains(u.Email!)).ToDictionaryAsync(u => u.Email!);
+        var distributor = users[DemoSeeder.EmailOf(1)];
+        var dealers = new[] { users[DemoSeeder.EmailOf(2)], users[DemoSeeder.EmailOf(3)] };
+        Assert.Null(distributor.ParentId);
+        Assert.True(distributor.CanCreateSubResellers);
+        Assert.All(dealers, d => Assert.Equal(distributor.Id, d.ParentId));
+        Assert.Equal([dealers[0].Id, dealers[1].Id, dealers[0].Id], new[] { 4, 5, 6 }.Select(n => users[DemoSeeder.EmailOf(n)].ParentId));
+        Assert.Null(users[DemoSeeder.EmailOf(7)].ParentId);
+
+        var retailer = users[DemoSeeder.EmailOf(4)];
+        var wallets = await db.Wallets.AsNoTracking().ToDictionaryAsync(w => w.UserId, w => w.Id);
+        var sold = await db.Set<Recharge>().AsNoTracking()
+            .Where(r => r.ResellerId == retailer.Id && r.Status == RechargeStatus.Succeeded && r.OfferPack == null && r.CommissionPoisha > 0)
+            .Select(r => r.Id).ToListAsync();
+        Assert.NotEmpty(sold);
+        var margins = await db.LedgerEntries.AsNoTracking().Where(e => e.Kind == LedgerKind.Commission && sold.Contains(e.RechargeId!.Value)).ToListAsync();
+        // Retail 50 bp under standard under gold: the dealer and the distributor each earn on every such recharge, once.
+        Assert.Equal(sold.Count, margins.Count(e => e.WalletId == wallets[dealers[0].Id]));
+        Assert.Equal(sold.Count, margins.Count(e => e.WalletId == wallets[distributor.Id]));
+        Assert.All(margins.Where(e => e.WalletId != wallets[retailer.Id]), e => Assert.StartsWith("Margin on recharge", e.Memo));
+        foreach (var id in wallets.Values)
+        {
+            await App.AssertLedgerConsistentAsync(id);
+        }
+    }
+
+    [Fact]
     public async Task Commission_is_what_the_resellers_plan_says()
     {
         await using var db = await App.DbAsync();
@@ -207,8 +243,10 @@ public sealed class DemoSeederTests(SeededDemoApp demo) : IClassFixture<SeededDe
         Assert.Equal(rows.Sum(r => r.AmountPoisha), totals.Amount.Poisha);
         Assert.Equal(succeeded.Sum(r => r.AmountPoisha), totals.Sales.Poisha);
         Assert.Equal(succeeded.Sum(r => r.CommissionPoisha), totals.Commission.Poisha);
-        // The same money seen from the wallets: commission paid, and holds of successful recharges.
-        Assert.Equal(totals.Commission.Poisha, await db.LedgerEntries.Where(e => e.Kind == LedgerKind.Commission).SumAsync(e => e.AmountPoisha));
+        // The same money seen from the wallets: commission paid to the placers (their parents' margins are on top), and holds of successful recharges.
+        var placers = rows.ToDictionary(r => r.Id, r => r.WalletId);
+        var commissions = await db.LedgerEntries.Where(e => e.Kind == LedgerKind.Commission).Select(e => new { e.RechargeId, e.WalletId, e.AmountPoisha }).ToListAsync();
+        Assert.Equal(totals.Commission.Poisha, commissions.Where(e => placers[e.RechargeId!.Value] == e.WalletId).Sum(e => e.AmountPoisha));
         var succeededIds = succeeded.Select(r => r.Id).ToHashSet();
         var holds = await db.LedgerEntries.Where(e => e.Kind == LedgerKind.RechargeHold).Select(e => new { e.RechargeId, e.AmountPoisha }).ToListAsync();
         Assert.Equal(totals.Sales.Poisha, -holds.Where(h => succeededIds.Contains(h.RechargeId!.Value)).Sum(h => h.AmountPoisha));

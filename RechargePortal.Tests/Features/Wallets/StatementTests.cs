@@ -95,7 +95,9 @@ public sealed class StatementTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, asAuditor.StatusCode);
         Assert.Contains("BKASH-1", await asAuditor.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Redirect, asOther.StatusCode);
+        // Resellers pass the endpoint's role gate (a parent reads its subtree's statements); the service refuses another's.
+        Assert.Equal(HttpStatusCode.Forbidden, asOther.StatusCode);
+        Assert.DoesNotContain("BKASH-1", await asOther.Content.ReadAsStringAsync());
         Assert.DoesNotContain("BKASH-1", othersOwn);
         Assert.DoesNotContain(email, othersOwn);
     }

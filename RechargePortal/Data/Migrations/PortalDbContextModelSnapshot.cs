@@ -170,6 +170,9 @@ namespace RechargePortal.Data.Migrations
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("CanCreateSubResellers")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -209,6 +212,9 @@ namespace RechargePortal.Data.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
@@ -242,6 +248,8 @@ namespace RechargePortal.Data.Migrations
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("ParentId");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -576,6 +584,9 @@ namespace RechargePortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("OutcomeKnown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PackCommissionPoisha")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Provider")
@@ -953,6 +964,10 @@ namespace RechargePortal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("INTEGER");
 
@@ -964,7 +979,16 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasIndex("RechargeId", "Kind")
                         .IsUnique()
-                        .HasFilter("RechargeId IS NOT NULL");
+                        .HasFilter("RechargeId IS NOT NULL AND Kind <> 'Commission'");
+
+                    b.HasIndex("RechargeId", "WalletId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
+                        .HasFilter("Kind = 'Commission'");
+
+                    b.HasIndex("TransferId", "Kind")
+                        .IsUnique()
+                        .HasFilter("TransferId IS NOT NULL");
 
                     b.HasIndex("WalletId", "AtUtc");
 
@@ -974,7 +998,9 @@ namespace RechargePortal.Data.Migrations
 
                             t.HasCheckConstraint("CK_LedgerEntries_KindRecharge", "(Kind IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (RechargeId IS NOT NULL) OR (Kind = 'Adjustment')");
 
-                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(Kind IN ('Deposit', 'RechargeRefund') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold') AND AmountPoisha < 0) OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)");
+                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(Kind IN ('Deposit', 'RechargeRefund', 'TransferIn') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold', 'TransferOut') AND AmountPoisha < 0) OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)");
+
+                            t.HasCheckConstraint("CK_LedgerEntries_KindTransfer", "(Kind IN ('TransferOut', 'TransferIn')) = (TransferId IS NOT NULL)");
                         });
                 });
 
@@ -1235,6 +1261,14 @@ namespace RechargePortal.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RechargePortal.Data.PortalUser", b =>
+                {
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("RechargePortal.Features.Api.ApiKey", b =>

@@ -60,12 +60,17 @@ public static class AuditActions
     public const string ContradictionDismissed = "ContradictionDismissed";
     public const string ApiKeyCreated = "ApiKeyCreated";
     public const string ApiKeyRevoked = "ApiKeyRevoked";
+    public const string ResellerMoved = "ResellerMoved";
+    public const string SubResellersAllowed = "SubResellersAllowed";
+    public const string BalanceSent = "BalanceSent";
+    public const string BalanceTakenBack = "BalanceTakenBack";
 
     public static readonly IReadOnlyList<string> All =
     [
         AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged, TwoFactorRequired, TwoFactorNoLongerRequired,
         RechargeLimitChanged, WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
         RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed, ApiKeyCreated, ApiKeyRevoked,
+        ResellerMoved, SubResellersAllowed, BalanceSent, BalanceTakenBack,
     ];
 }
 

@@ -69,4 +69,43 @@ public static class CommissionCalculator
 
         return AtRate(amount, plan.RateFor(op, type));
     }
+
+    /// <summary>
+    /// What each level of a reseller chain earns on one recharge, the placer first and the top-level reseller last.
+    /// <paramref name="effectiveRates"/> (same order) never fall going up (each is capped by the ones above it): the placer
+    /// earns at its own rate, each ancestor the difference between its rate and its child's on the path, so the chain
+    /// together earns what the top rate gives. With <paramref name="packCommission"/> (the vendor's commission for an
+    /// offer pack) that pie is split in the same proportions (the top's rate is the whole); when every rate is 0, the placer
+    /// keeps it all, as a reseller without a parent does. Floors at each cumulative step, so the shares add up exactly.
+    /// </summary>
+    public static IReadOnlyList<Money> Split(Money amount, IReadOnlyList<CommissionRateValue> effectiveRates, Money? packCommission = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount.Poisha);
+        ArgumentOutOfRangeException.ThrowIfZero(effectiveRates.Count);
+        for (var i = 1; i < effectiveRates.Count; i++)
+        {
+            if (effectiveRates[i].BasisPoints < effectiveRates[i - 1].BasisPoints)
+            {
+                throw new ArgumentException("A child's rate is above its parent's: cap the rates first.", nameof(effectiveRates));
+            }
+        }
+
+        var top = effectiveRates[^1].BasisPoints;
+        long Cumulative(int level) => packCommission is { } pack
+            ? top == 0
+                ? Math.Clamp(pack.Poisha, 0, amount.Poisha)
+                : checked(Math.Clamp(pack.Poisha, 0, amount.Poisha) * effectiveRates[level].BasisPoints) / top
+            : AtRate(amount, effectiveRates[level]).Poisha;
+
+        var shares = new Money[effectiveRates.Count];
+        var below = 0L;
+        for (var i = 0; i < shares.Length; i++)
+        {
+            var upTo = Cumulative(i);
+            shares[i] = new Money(upTo - below);
+            below = upTo;
+        }
+
+        return shares;
+    }
 }

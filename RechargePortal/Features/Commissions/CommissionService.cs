@@ -42,6 +42,35 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
                ?? CommissionPlan.Create("None", PackCommissionMode.PlanRate, time.GetUtcNow().UtcDateTime);
     }
 
+    /// <summary>
+    /// What a recharge earns the reseller placing it, at their effective rate (capped by every rate above them), or their
+    /// share of an offer pack's vendor commission. The ancestors' margins are paid on success (<see cref="CommissionTree"/>).
+    /// </summary>
+    public async Task<Money> EarnsAsync(string resellerId, MobileOperator op, NumberType type, Money amount, Money? vendorPackCommission, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var chain = await CommissionTree.ChainAsync(db, resellerId, ct);
+        return chain.Count == 0
+            ? CommissionCalculator.For(await PlanForResellerAsync(resellerId, ct), op, type, amount, vendorPackCommission)
+            : CommissionTree.Shares(chain, op, type, amount, vendorPackCommission)[0];
+    }
+
+    /// <summary>The plans a reseller may give the resellers below them: none pays more than the reseller's own effective rates.</summary>
+    public async Task<IReadOnlyList<PlanSummary>> PlansForChildrenAsync(Actor parent, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var fits = new HashSet<long>();
+        foreach (var plan in await db.CommissionPlans.AsNoTracking().Include(p => p.Rates).ToListAsync(ct))
+        {
+            if ((await CommissionTree.AboveParentAsync(db, parent.UserId, plan, ct)).Count == 0)
+            {
+                fits.Add(plan.Id);
+            }
+        }
+
+        return (await ListAsync(ct)).Where(p => fits.Contains(p.Id)).Select(p => p with { Resellers = [] }).ToList();
+    }
+
     public Task<AdminResult> CreatePlanAsync(Actor admin, string name, PackCommissionMode packMode, CancellationToken ct = default)
     {
         name = (name ?? "").Trim();
@@ -97,8 +126,30 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
             return Task.FromResult(AdminResult.FieldFail(errors));
         }
 
-        return OnPlanAsync(admin, planId, (action, plan) =>
+        return OnPlanAsync(admin, planId, async (action, plan) =>
         {
+            var users = await UsersOfPlanAsync(action.Db, plan, ct);
+            var refused = new Dictionary<string, string>();
+            var capped = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var ((op, type), rate) in parsed)
+            {
+                var before = plan.RateFor(op, type);
+                if (rate.BasisPoints > before.BasisPoints
+                    && await ParentBelowAsync(action.Db, users, plan.Id, op, type, rate, ct) is { } parent)
+                {
+                    refused[RateField(op, type)] = $"{rate} is above what the parent of {parent.ChildEmail} earns ({parent.ParentRate}): a child never earns more than its parent.";
+                }
+                else if (rate.BasisPoints < before.BasisPoints)
+                {
+                    capped.UnionWith(await ChildrenAboveAsync(action.Db, users, op, type, rate, ct));
+                }
+            }
+
+            if (refused.Count > 0)
+            {
+                return AdminResult.FieldFail(refused);
+            }
+
             var changed = 0;
             foreach (var ((op, type), rate) in parsed)
             {
@@ -113,8 +164,63 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
                 changed++;
             }
 
-            return Task.FromResult(changed == 0 ? AdminResult.Unchanged("No rate was changed.") : AdminResult.Done($"Saved {changed} rate(s) of {plan.Name}."));
+            if (changed == 0)
+            {
+                return AdminResult.Unchanged("No rate was changed.");
+            }
+
+            return AdminResult.Done(capped.Count == 0
+                ? $"Saved {changed} rate(s) of {plan.Name}."
+                : $"Saved {changed} rate(s) of {plan.Name}. Warning: these resellers now earn at most their parent's lowered rate: {string.Join(", ", capped)}.");
         }, ct);
+    }
+
+    /// <summary>The resellers whose wallet earns by <paramref name="plan"/> (theirs, or the default for those without one).</summary>
+    private static async Task<IReadOnlyList<(string UserId, string Email)>> UsersOfPlanAsync(PortalDbContext db, CommissionPlan plan, CancellationToken ct) =>
+        (await db.Wallets.AsNoTracking()
+            .Where(w => w.CommissionPlanId == plan.Id || (plan.IsDefault && w.CommissionPlanId == null))
+            .Select(w => new { w.UserId, w.User!.Email }).ToListAsync(ct))
+        .Select(w => (w.UserId, w.Email ?? "")).ToList();
+
+    /// <summary>The first reseller on the plan whose parent would earn less than <paramref name="rate"/> (with the plan at that rate).</summary>
+    private static async Task<(string ChildEmail, CommissionRateValue ParentRate)?> ParentBelowAsync(
+        PortalDbContext db, IReadOnlyList<(string UserId, string Email)> users, long planId, MobileOperator op, NumberType type, CommissionRateValue rate, CancellationToken ct)
+    {
+        foreach (var (userId, email) in users)
+        {
+            var chain = await CommissionTree.ChainAsync(db, userId, ct);
+            if (chain.Count < 2)
+            {
+                continue;
+            }
+
+            var parentRate = CommissionTree.EffectiveRates(chain.Skip(1).ToList(), op, type, l => l.Plan.Id == planId ? rate : l.Plan.RateFor(op, type))[0];
+            if (parentRate.BasisPoints < rate.BasisPoints)
+            {
+                return (email, parentRate);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The children of the plan's resellers whose own plan pays more than <paramref name="rate"/>: capped from now on.</summary>
+    private static async Task<IReadOnlyList<string>> ChildrenAboveAsync(
+        PortalDbContext db, IReadOnlyList<(string UserId, string Email)> users, MobileOperator op, NumberType type, CommissionRateValue rate, CancellationToken ct)
+    {
+        var parents = users.Select(u => u.UserId).ToList();
+        var above = new List<string>();
+        var children = await db.Users.AsNoTracking().Where(u => u.ParentId != null && parents.Contains(u.ParentId)).Select(u => u.Id).ToListAsync(ct);
+        foreach (var child in children)
+        {
+            var link = (await CommissionTree.ChainAsync(db, child, ct))[0];
+            if (link.Plan.RateFor(op, type).BasisPoints > rate.BasisPoints)
+            {
+                above.Add(link.Email);
+            }
+        }
+
+        return above;
     }
 
     /// <summary>The field a rate's refusal is reported on by <see cref="SetRatesAsync"/>.</summary>
@@ -147,10 +253,16 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
                 return AdminResult.Fail("That wallet no longer exists.");
             }
 
-            var plan = planId is null ? null : await action.Db.CommissionPlans.SingleOrDefaultAsync(p => p.Id == planId, ct);
+            var plan = planId is null ? null : await action.Db.CommissionPlans.Include(p => p.Rates).SingleOrDefaultAsync(p => p.Id == planId, ct);
             if (planId is not null && plan is null)
             {
                 return AdminResult.FieldFail("Plan", "That plan no longer exists.");
+            }
+
+            var earning = plan ?? await action.Db.CommissionPlans.AsNoTracking().Include(p => p.Rates).FirstOrDefaultAsync(p => p.IsDefault, ct);
+            if (earning is not null && await CommissionTree.AboveParentAsync(action.Db, wallet.User?.ParentId, earning, ct) is { Count: > 0 } above)
+            {
+                return AdminResult.FieldFail("Plan", $"A child never earns more than its parent: {string.Join("; ", above)}.");
             }
 
             wallet.CommissionPlanId = planId;

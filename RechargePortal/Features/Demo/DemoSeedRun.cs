@@ -7,6 +7,7 @@ using RechargePortal.Components.Shared;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
 using SQLitePCL;
@@ -349,7 +350,14 @@ internal sealed class SeedRun(
         var (op, failRate) = PickOperator();
         var (number, type) = PickCustomer(k, op);
         var (amount, pack) = PickAmount(op, type);
-        var commission = CommissionService.Earns(reseller.Plan, op, type, amount, pack is null ? null : new Money(pack.CommissionPoisha));
+        var packCommission = pack is null ? (Money?)null : new Money(pack.CommissionPoisha);
+        var chain = ChainOf(k);
+        // The placer's share, and each ancestor's margin on success (as the pipeline pays them).
+        var shares = chain.Count == 1
+            ? [CommissionService.Earns(reseller.Plan, op, type, amount, packCommission)]
+            : CommissionTree.Shares(chain.Select(i => new ChainLink(resellers[i].UserId, resellers[i].WalletId, resellers[i].Email, resellers[i].Plan)).ToList(),
+                op, type, amount, packCommission);
+        var commission = shares[0];
         var reference = Reference(createdAt, id);
         var r = Recharge.Create(reference, RequestId(id), reseller.UserId, reseller.WalletId,
             new RechargeOrder(number, op, type, amount), commission, pack?.Description, createdAt);
@@ -429,6 +437,37 @@ internal sealed class SeedRun(
             finishing.Enqueue(new Completion(id, k, LedgerKind.Commission, commission.Poisha, r.CompletedAtUtc!.Value,
                 RechargeWording.CommissionMemo(reference)), r.CompletedAtUtc.Value.Ticks);
         }
+
+        if (r.Status == RechargeStatus.Succeeded)
+        {
+            for (var level = 1; level < chain.Count; level++)
+            {
+                if (shares[level].IsPositive)
+                {
+                    finishing.Enqueue(new Completion(id, chain[level], LedgerKind.Commission, shares[level].Poisha, r.CompletedAtUtc!.Value,
+                        ResellerWording.MarginMemo(reference, reseller.Email)), r.CompletedAtUtc.Value.Ticks);
+                }
+            }
+        }
+    }
+
+    private readonly Dictionary<int, IReadOnlyList<int>> chains = [];
+
+    /// <summary>The reseller <paramref name="k"/> and its ancestors (indices in this batch), the placer first.</summary>
+    private IReadOnlyList<int> ChainOf(int k)
+    {
+        if (!chains.TryGetValue(k, out var chain))
+        {
+            var links = new List<int> { k };
+            while (resellers[links[^1]].Parent is { } parent)
+            {
+                links.Add(parent);
+            }
+
+            chains[k] = chain = links;
+        }
+
+        return chain;
     }
 
     private (MobileOperator Op, double FailRate) PickOperator()

@@ -77,6 +77,7 @@ public sealed class DemoSeeder(
     public const string EmailDomain = "demo.local";
     public const string StandardPlan = "Demo standard";
     public const string GoldPlan = "Demo gold";
+    public const string RetailPlan = "Demo retail";
 
     public static string EmailOf(int n) => string.Create(CultureInfo.InvariantCulture, $"reseller{n:D3}@{EmailDomain}");
 
@@ -150,7 +151,7 @@ public sealed class DemoSeeder(
         (MobileOperator.Teletalk, NumberType.Prepaid, 300), (MobileOperator.Teletalk, NumberType.Postpaid, 125), (MobileOperator.Teletalk, NumberType.PowerLoad, 300),
     ];
 
-    internal sealed record Plans(CommissionPlan Standard, CommissionPlan Gold, CommissionPlan Default);
+    internal sealed record Plans(CommissionPlan Standard, CommissionPlan Gold, CommissionPlan Retail, CommissionPlan Default);
 
     private static async Task<Plans> EnsurePlansAsync(PortalDbContext db, DateTime createdUtc, CancellationToken ct)
     {
@@ -174,9 +175,10 @@ public sealed class DemoSeeder(
 
         var standard = await Ensure(StandardPlan, 0);
         var gold = await Ensure(GoldPlan, 50);
+        var retail = await Ensure(RetailPlan, -50);
         var fallback = await db.CommissionPlans.Include(p => p.Rates).FirstOrDefaultAsync(p => p.IsDefault, ct)
                        ?? CommissionPlan.Create("None", PackCommissionMode.PlanRate, createdUtc);
-        return new Plans(standard, gold, fallback);
+        return new Plans(standard, gold, retail, fallback);
     }
 
     internal sealed record AdminActor(string? Id, string Email);
@@ -190,7 +192,26 @@ public sealed class DemoSeeder(
         return admin is null ? new AdminActor(null, "system") : new AdminActor(admin.Id, admin.Email ?? "system");
     }
 
-    internal sealed record Reseller(string UserId, long WalletId, string Email, string FullName, CommissionPlan Plan);
+    /// <param name="Parent">The index, in the same batch, of the reseller this one hangs under; null for a top-level reseller.</param>
+    internal sealed record Reseller(string UserId, long WalletId, string Email, string FullName, CommissionPlan Plan, int? Parent = null);
+
+    /// <summary>
+    /// Where the <paramref name="index"/>-th (0-based) reseller of a batch hangs, in groups of ten: a distributor (gold), two
+    /// dealers under it (standard), three retailers under the dealers (retail), and four independent shops directly under
+    /// the admins. Each level's plan pays no more than the level above, as the tree requires.
+    /// </summary>
+    internal static (int? Parent, bool CanCreate, string Level) TreePlace(int index)
+    {
+        var group = index - (index % 10);
+        return (index % 10) switch
+        {
+            0 => (null, true, "distributor"),
+            1 or 2 => (group, true, "dealer"),
+            3 or 5 => (group + 1, false, "retailer"),
+            4 => (group + 2, false, "retailer"),
+            _ => (null, false, "independent"),
+        };
+    }
 
     private static readonly string[] ShopNames =
     [
@@ -235,6 +256,7 @@ public sealed class DemoSeeder(
             var email = EmailOf(n);
             var fullName = $"{ShopNames[random.Next(ShopNames.Length)]} {ShopKinds[random.Next(ShopKinds.Length)]}, {Places[random.Next(Places.Length)]}";
             var createdAt = periodStartUtc.AddDays(-random.Next(7, 120)).AddMinutes(random.Next(9 * 60, 18 * 60));
+            var (parent, canCreate, level) = TreePlace(i - 1);
             var user = new PortalUser
             {
                 UserName = email,
@@ -243,6 +265,8 @@ public sealed class DemoSeeder(
                 FullName = fullName,
                 CreatedAtUtc = createdAt,
                 PasswordHash = hash,
+                ParentId = parent is { } p ? created[p].UserId : null,
+                CanCreateSubResellers = canCreate,
             };
             var result = await users.CreateAsync(user);
             if (!result.Succeeded)
@@ -251,14 +275,22 @@ public sealed class DemoSeeder(
             }
 
             await users.AddToRoleAsync(user, Roles.Reseller);
-            // Most on the standard demo plan, a few on gold, one in twenty on the default plan.
-            var plan = n % 20 == 7 ? plans.Default : n % 7 == 3 ? plans.Gold : plans.Standard;
+            // In the tree: gold distributors, standard dealers, retail retailers. Independent shops: most on the standard
+            // demo plan, a few on gold, one in twenty on the default plan.
+            var plan = level switch
+            {
+                "distributor" => plans.Gold,
+                "dealer" => plans.Standard,
+                "retailer" => plans.Retail,
+                _ => n % 20 == 7 ? plans.Default : n % 7 == 3 ? plans.Gold : plans.Standard,
+            };
             var wallet = Wallet.OpenFor(user.Id, createdAt);
             wallet.CommissionPlanId = plan == plans.Default ? null : plan.Id;
             db.Wallets.Add(wallet);
-            db.AuditEntries.Add(AuditEntry.Create(createdAt, admin.Id, admin.Email, AuditActions.UserCreated, AuditTargets.User, user.Id, email, "role Reseller"));
+            db.AuditEntries.Add(AuditEntry.Create(createdAt, admin.Id, admin.Email, AuditActions.UserCreated, AuditTargets.User, user.Id, email,
+                parent is { } under ? $"role Reseller under {created[under].Email}" : "role Reseller"));
             await db.SaveChangesAsync(ct);
-            created.Add(new Reseller(user.Id, wallet.Id, email, fullName, plan));
+            created.Add(new Reseller(user.Id, wallet.Id, email, fullName, plan, parent));
         }
 
         report($"Created {count} demo resellers ({EmailOf(last + 1)} to {EmailOf(last + count)}), password {ResellerPassword}.");

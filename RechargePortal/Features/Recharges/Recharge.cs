@@ -49,6 +49,8 @@ public sealed class Recharge
     public long CommissionPoisha { get; private set; }
     /// <summary>Set when the amount matched an active offer pack: the pack is activated, not balance.</summary>
     public string? OfferPack { get; private set; }
+    /// <summary>The vendor's commission for that pack when it was placed: split down the reseller tree on success.</summary>
+    public long? PackCommissionPoisha { get; private set; }
     public RechargeStatus Status { get; private set; }
     /// <summary>In <see cref="RechargeStatus.Processing"/>: true once a provider accepted it, false while we do not know whether it arrived.</summary>
     public bool OutcomeKnown { get; private set; }
@@ -101,7 +103,7 @@ public sealed class Recharge
 
     public static Recharge Create(
         string reference, string clientRequestId, string resellerId, long walletId, RechargeOrder order, Money commission, string? offerPack, DateTime nowUtc,
-        string? clientReference = null, long? apiKeyId = null) => new()
+        string? clientReference = null, long? apiKeyId = null, Money? packCommission = null) => new()
         {
             Reference = reference,
             ClientRequestId = clientRequestId,
@@ -115,6 +117,7 @@ public sealed class Recharge
             AmountPoisha = order.Amount.Poisha,
             CommissionPoisha = commission.Poisha,
             OfferPack = offerPack,
+            PackCommissionPoisha = packCommission?.Poisha,
             Status = RechargeStatus.Created,
             CreatedAtUtc = nowUtc,
             BusinessDay = DateOnly.FromDateTime(DhakaTime.FromUtc(nowUtc)),

@@ -4,7 +4,9 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RechargePortal.Data;
+using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Offers;
+using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
 using RechargePortal.Providers;
@@ -493,12 +495,29 @@ public sealed class RechargeProcessor(
 
     // ---- Settling: the one place a state move and its money effect happen, in the caller's transaction ----
 
-    /// <summary>Delivered: the held amount is kept and the commission credited.</summary>
+    /// <summary>
+    /// Delivered: the held amount is kept, the placer's commission credited, and each reseller above them credited their
+    /// margin (their rate less their child's on the path), all in this transaction.
+    /// </summary>
     internal async Task SucceedAsync(PortalDbContext db, Recharge r, string? operatorTrxId, DateTime now, CancellationToken ct)
     {
         r.MarkSucceeded(operatorTrxId, now);
         await db.SaveChangesAsync(ct);
         Ensure(await wallets.CreditCommissionAsync(db, r.Id, r.Commission, RechargeWording.CommissionMemo(r.Reference), ct));
+        var chain = await CommissionTree.ChainAsync(db, r.ResellerId, ct);
+        if (chain.Count < 2)
+        {
+            return;
+        }
+
+        var shares = CommissionTree.Shares(chain, r.Operator, r.NumberType, r.Amount, r.PackCommissionPoisha is { } pack ? new Money(pack) : null);
+        for (var level = 1; level < chain.Count; level++)
+        {
+            if (shares[level].IsPositive)
+            {
+                Ensure(await wallets.CreditMarginAsync(db, r.Id, chain[level].WalletId, shares[level], ResellerWording.MarginMemo(r.Reference, chain[0].Email), ct));
+            }
+        }
     }
 
     /// <summary>Nothing delivered: the hold is refunded.</summary>

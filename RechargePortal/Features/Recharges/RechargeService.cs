@@ -138,8 +138,7 @@ public sealed class RechargeService(
         }
 
         var pack = FindPack(packs, order.Operator, order.NumberType, order.Amount);
-        var plan = await commissions.PlanForResellerAsync(resellerId, ct);
-        var commission = CommissionService.Earns(plan, order.Operator, order.NumberType, order.Amount, pack?.VendorCommission);
+        var commission = await commissions.EarnsAsync(resellerId, order.Operator, order.NumberType, order.Amount, pack?.VendorCommission, ct);
         var wallet = await wallets.FindByUserForSystemAsync(resellerId, ct);
         if (wallet is null)
         {
@@ -342,7 +341,8 @@ public sealed class RechargeService(
             const string beforeRecharge = "BeforeRecharge";
             await tx.CreateSavepointAsync(beforeRecharge, ct);
             var recharge = Recharge.Create(
-                RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now, clientReference, apiKeyId);
+                RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now, clientReference, apiKeyId,
+                q.Pack?.VendorCommission);
             db.Add(recharge);
             await db.SaveChangesAsync(ct);
             var hold = await wallets.HoldAsync(db, reseller.UserId, recharge.Id, order.Amount,

@@ -6,7 +6,7 @@ using RechargePortal.Security;
 
 namespace RechargePortal.Features.Wallets;
 
-/// <summary>Wallet statements as CSV: a reseller's own, and any wallet's for auditors and admins.</summary>
+/// <summary>Wallet statements as CSV: a reseller's own (and their subtree's), and any wallet's for auditors and admins.</summary>
 public static class StatementCsv
 {
     public static IEndpointRouteBuilder MapStatementCsv(this IEndpointRouteBuilder endpoints)
@@ -22,7 +22,8 @@ public static class StatementCsv
 
         endpoints.MapGet("/wallets/{walletId:long}/statement.csv", (ClaimsPrincipal user, long walletId, DateOnly? from, DateOnly? to,
                 WalletService wallets, TimeProvider time, CancellationToken ct) => CsvAsync(Actor.From(user), wallets, walletId, from, to, time, ct))
-            .RequireAuthorization(p => p.RequireRole(Roles.Auditor, Roles.Admin));
+            // A reseller reads the statements of their own subtree here; the service refuses anyone else's (403).
+            .RequireAuthorization(p => p.RequireRole(Roles.Auditor, Roles.Admin, Roles.Reseller));
         return endpoints;
     }
 

@@ -37,14 +37,20 @@ public enum LedgerKind
     RechargeRefund,
     Commission,
     Adjustment,
+    /// <summary>Balance sent to another reseller's wallet (a parent to a child, or a child's balance taken back); pairs with a <see cref="TransferIn"/>.</summary>
+    TransferOut,
+    /// <summary>Balance received from another reseller's wallet; pairs with a <see cref="TransferOut"/> of the same transfer id.</summary>
+    TransferIn,
 }
 
 /// <summary>The sign each ledger kind must have, as the database enforces it.</summary>
 public static class LedgerRules
 {
     public const string KindSignCheck =
-        "(Kind IN ('Deposit', 'RechargeRefund') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold') AND AmountPoisha < 0) "
+        "(Kind IN ('Deposit', 'RechargeRefund', 'TransferIn') AND AmountPoisha > 0) OR (Kind IN ('Withdrawal', 'RechargeHold', 'TransferOut') AND AmountPoisha < 0) "
         + "OR (Kind = 'Commission' AND AmountPoisha >= 0) OR (Kind = 'Adjustment' AND AmountPoisha <> 0)";
+
+    public const string KindTransferCheck = "(Kind IN ('TransferOut', 'TransferIn')) = (TransferId IS NOT NULL)";
 
     public const string KindRechargeCheck =
         "(Kind IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (RechargeId IS NOT NULL) OR (Kind = 'Adjustment')";
@@ -72,6 +78,8 @@ public sealed class LedgerEntry : IAppendOnly
     public long? AuditEntryId { get; private set; }
     /// <summary>Id made by the client for an admin's credit or debit, unique: a resubmit applies once.</summary>
     public string? RequestId { get; private set; }
+    /// <summary>Shared by the two entries of one transfer between wallets (its TransferOut and its TransferIn), and only by them.</summary>
+    public string? TransferId { get; private set; }
 
     public Money Amount => new(AmountPoisha);
     public Money BalanceAfter => new(BalanceAfterPoisha);
@@ -82,7 +90,7 @@ public sealed class LedgerEntry : IAppendOnly
 
     internal static LedgerEntry Create(
         long walletId, LedgerKind kind, Money amount, Money balanceAfter, DateTime atUtc, string? actorId, string actorEmail,
-        string memo, string? reference = null, long? rechargeId = null, long? auditEntryId = null, string? requestId = null) => new()
+        string memo, string? reference = null, long? rechargeId = null, long? auditEntryId = null, string? requestId = null, string? transferId = null) => new()
         {
             WalletId = walletId,
             Kind = kind,
@@ -96,6 +104,7 @@ public sealed class LedgerEntry : IAppendOnly
             RechargeId = rechargeId,
             AuditEntryId = auditEntryId,
             RequestId = requestId,
+            TransferId = transferId,
         };
 }
 
@@ -121,18 +130,25 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
             // Each kind moves money one way; a recharge's entries name their recharge, and only they do.
             t.HasCheckConstraint("CK_LedgerEntries_KindSign", LedgerRules.KindSignCheck);
             t.HasCheckConstraint("CK_LedgerEntries_KindRecharge", LedgerRules.KindRechargeCheck);
+            t.HasCheckConstraint("CK_LedgerEntries_KindTransfer", LedgerRules.KindTransferCheck);
         });
         entry.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
         entry.Property(e => e.ActorEmail).HasMaxLength(256);
         entry.Property(e => e.Memo).HasMaxLength(500);
         entry.Property(e => e.Reference).HasMaxLength(100);
         entry.Property(e => e.RequestId).HasMaxLength(64);
+        entry.Property(e => e.TransferId).HasMaxLength(32);
         entry.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WalletId).OnDelete(DeleteBehavior.Restrict);
         entry.HasOne<Recharges.Recharge>().WithMany().HasForeignKey(e => e.RechargeId).OnDelete(DeleteBehavior.Restrict);
         entry.HasIndex(e => new { e.WalletId, e.AtUtc });
-        // One hold, at most one refund and at most one commission per recharge, enforced by the database.
-        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL");
+        // One hold, at most one refund and one adjustment per recharge, and at most one commission per recharge and wallet
+        // (the placer's, and each ancestor's margin), enforced by the database.
+        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL AND Kind <> 'Commission'");
+        entry.HasIndex(e => new { e.RechargeId, e.WalletId }).IsUnique().HasFilter("Kind = 'Commission'")
+            .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet");
         entry.HasIndex(e => e.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
+        // One way out and one way in per transfer.
+        entry.HasIndex(e => new { e.TransferId, e.Kind }).IsUnique().HasFilter("TransferId IS NOT NULL");
         entry.Ignore(e => e.Amount);
         entry.Ignore(e => e.BalanceAfter);
     }

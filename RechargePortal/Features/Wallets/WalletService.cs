@@ -116,7 +116,7 @@ public sealed class WalletService(
                 return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
             }
 
-            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct) is { } paid)
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct, hold.WalletId) is { } paid)
             {
                 return new WalletResult(WalletOutcome.AlreadyApplied, paid.BalanceAfter);
             }
@@ -132,6 +132,42 @@ public sealed class WalletService(
             }
 
             return await ApplyAsync(db, hold.WalletId, LedgerKind.Commission, commission, memo, null, "system", rechargeId: rechargeId, ct: ct);
+        }, ct);
+
+    /// <summary>
+    /// Credits an ancestor's margin on a successful recharge placed below them (a <see cref="LedgerKind.Commission"/> entry
+    /// on the ancestor's wallet naming the recharge), once per recharge and wallet. Refused after a refund.
+    /// </summary>
+    public Task<WalletResult> CreditMarginAsync(PortalDbContext db, long rechargeId, long walletId, Money margin, string memo, CancellationToken ct = default) =>
+        InCallerTransactionAsync(db, async () =>
+        {
+            var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
+            if (hold is null)
+            {
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
+            }
+
+            if (hold.WalletId == walletId)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "The placer's own commission is not a margin.");
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Commission, ct, walletId) is { } paid)
+            {
+                return new WalletResult(WalletOutcome.AlreadyApplied, paid.BalanceAfter);
+            }
+
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeRefund, ct) is not null)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "A refunded recharge earns no commission.");
+            }
+
+            if (margin.Poisha < 0)
+            {
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Commission cannot be negative.");
+            }
+
+            return await ApplyAsync(db, walletId, LedgerKind.Commission, margin, memo, null, "system", rechargeId: rechargeId, ct: ct);
         }, ct);
 
     /// <summary>
@@ -182,6 +218,126 @@ public sealed class WalletService(
     /// <summary>An admin takes money out. Refused beyond the balance.</summary>
     public Task<AdminResult> DebitAsync(Actor admin, long walletId, Money amount, string? reference, string? note, string requestId, CancellationToken ct = default) =>
         AdminMoveAsync(admin, walletId, LedgerKind.Withdrawal, amount, reference, note, requestId, ct);
+
+    // ---- Transfers between a reseller and a child of theirs: one transaction, a TransferOut and a TransferIn sharing a transfer id ----
+
+    /// <summary>Before and after of both wallets of a transfer, for the confirmation; <see cref="Problem"/> when it cannot go through.</summary>
+    public sealed record TransferPreview(string ChildEmail, Money ParentBefore, Money ParentAfter, Money ChildBefore, Money ChildAfter, string? Problem);
+
+    /// <summary>
+    /// What <see cref="SendBalanceAsync"/> (<paramref name="down"/>) or <see cref="TakeBackAsync"/> would do now; changes
+    /// nothing. Refused (AccessRefusedException) for anyone but the child's parent.
+    /// </summary>
+    public async Task<TransferPreview> PreviewTransferAsync(Actor parent, string childId, Money amount, bool down, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var pair = await TransferPairAsync(db, parent.UserId, childId, ct);
+        if (pair is null || !await guard.IsActiveInRoleAsync(db, parent, Roles.Reseller, ct))
+        {
+            throw new AccessRefusedException(parent, "a transfer with that reseller");
+        }
+
+        var (p, c) = (new Money(pair.ParentBalance), new Money(pair.ChildBalance));
+        var problem = TransferProblem(amount, null)?.Problem
+            ?? (down && amount > p ? $"Your balance is only {p}."
+                : !down && amount > c ? $"{pair.ChildEmail} holds only {c}; you can take back at most that." : null);
+        return down
+            ? new TransferPreview(pair.ChildEmail, p, p - amount, c, c + amount, problem)
+            : new TransferPreview(pair.ChildEmail, p, p + amount, c, c - amount, problem);
+    }
+
+    /// <summary><c>Send balance</c>: a parent moves <paramref name="amount"/> from their wallet to a child's. Refused when short.</summary>
+    public Task<AdminResult> SendBalanceAsync(Actor parent, string childId, Money amount, string? note, string requestId, CancellationToken ct = default) =>
+        TransferWithChildAsync(parent, childId, amount, note, requestId, down: true, ct);
+
+    /// <summary><c>Take back</c>: a parent moves <paramref name="amount"/> from a child's wallet to their own, at most the child's balance.</summary>
+    public Task<AdminResult> TakeBackAsync(Actor parent, string childId, Money amount, string? note, string requestId, CancellationToken ct = default) =>
+        TransferWithChildAsync(parent, childId, amount, note, requestId, down: false, ct);
+
+    private Task<AdminResult> TransferWithChildAsync(Actor parent, string childId, Money amount, string? note, string requestId, bool down, CancellationToken ct)
+    {
+        note = (note ?? "").Trim();
+        if (TransferProblem(amount, note) is { } invalid)
+        {
+            return Task.FromResult(invalid);
+        }
+
+        if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > 64)
+        {
+            throw new ArgumentException("A client request id is required.", nameof(requestId));
+        }
+
+        return actions.RunAsync(parent, async action =>
+        {
+            var db = action.Db;
+            if (await db.LedgerEntries.AsNoTracking().AnyAsync(e => e.RequestId == requestId, ct))
+            {
+                return AdminResult.Unchanged("That transfer was already made; nothing changed.");
+            }
+
+            var pair = await TransferPairAsync(db, parent.UserId, childId, ct);
+            if (pair is null)
+            {
+                return AdminResult.Fail("That reseller is not one of yours.");
+            }
+
+            var audit = action.Audit(down ? AuditActions.BalanceSent : AuditActions.BalanceTakenBack, AuditTargets.Wallet,
+                pair.ChildWalletId.ToString(System.Globalization.CultureInfo.InvariantCulture), pair.ChildEmail,
+                $"{amount}{(note.Length == 0 ? "" : $": {note}")}");
+            await db.SaveChangesAsync(ct);
+
+            var transferId = Guid.NewGuid().ToString("N");
+            var (from, to) = down ? (pair.ParentWalletId, pair.ChildWalletId) : (pair.ChildWalletId, pair.ParentWalletId);
+            var (memoOut, memoIn) = down
+                ? (Resellers.ResellerWording.SentMemo(pair.ChildEmail, note), Resellers.ResellerWording.ReceivedMemo(parent.Email, note))
+                : (Resellers.ResellerWording.TakenBackMemo(parent.Email, note), Resellers.ResellerWording.TookBackMemo(pair.ChildEmail, note));
+            WalletResult moved;
+            try
+            {
+                moved = await ApplyAsync(db, from, LedgerKind.TransferOut, -amount, memoOut, parent.UserId, parent.Email,
+                    auditEntryId: audit.Id, requestId: requestId, transferId: transferId, ct: ct);
+                if (moved.Outcome == WalletOutcome.Applied)
+                {
+                    await ApplyAsync(db, to, LedgerKind.TransferIn, amount, memoIn, parent.UserId, parent.Email,
+                        auditEntryId: audit.Id, transferId: transferId, ct: ct);
+                }
+            }
+            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            {
+                logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException.Message);
+                return AdminResult.Unchanged("That transfer was already made; nothing changed.");
+            }
+
+            if (moved.Outcome != WalletOutcome.Applied)
+            {
+                return AdminResult.FieldFail("Amount", down
+                    ? $"Your balance is only {moved.BalanceAfter}."
+                    : $"{pair.ChildEmail} holds only {moved.BalanceAfter}; you can take back at most that.");
+            }
+
+            var mine = await db.Wallets.Where(w => w.Id == pair.ParentWalletId).Select(w => w.BalancePoisha).SingleAsync(ct);
+            return AdminResult.Done(down
+                ? $"Sent {amount} to {pair.ChildEmail}. Your balance now {new Money(mine)}."
+                : $"Took back {amount} from {pair.ChildEmail}. Your balance now {new Money(mine)}.");
+        }, needsStepUp: stepUp.IsNeededFor(amount), role: Roles.Reseller, ct: ct);
+    }
+
+    private static AdminResult? TransferProblem(Money amount, string? note) =>
+        !amount.IsPositive ? AdminResult.FieldFail("Amount", "The amount must be more than zero.")
+        : amount > Money.MaxInput ? AdminResult.FieldFail("Amount", $"That is more than the largest amount allowed ({Money.MaxInput}).")
+        : note?.Length > MaxNoteLength ? AdminResult.FieldFail("Note", $"Use at most {MaxNoteLength} characters.")
+        : null;
+
+    private sealed record TransferPair(long ParentWalletId, long ParentBalance, long ChildWalletId, long ChildBalance, string ChildEmail);
+
+    /// <summary>The wallets of a parent and one of their own children (a direct child: money moves one level at a time); null otherwise.</summary>
+    private static async Task<TransferPair?> TransferPairAsync(PortalDbContext db, string parentId, string childId, CancellationToken ct)
+    {
+        var child = await db.Wallets.AsNoTracking().Where(w => w.UserId == childId && w.User!.ParentId == parentId)
+            .Select(w => new { w.Id, w.BalancePoisha, w.User!.Email }).SingleOrDefaultAsync(ct);
+        var mine = await db.Wallets.AsNoTracking().Where(w => w.UserId == parentId).Select(w => new { w.Id, w.BalancePoisha }).SingleOrDefaultAsync(ct);
+        return child is null || mine is null ? null : new TransferPair(mine.Id, mine.BalancePoisha, child.Id, child.BalancePoisha, child.Email ?? "");
+    }
 
     /// <summary>One admin credit or debit: an <see cref="AdminActions"/> act, with a step-up above <c>Security:StepUpAmount</c>.</summary>
     private Task<AdminResult> AdminMoveAsync(
@@ -330,7 +486,8 @@ public sealed class WalletService(
 
     private async Task<WalletResult> ApplyAsync(
         PortalDbContext db, long walletId, LedgerKind kind, Money signedAmount, string memo, string? actorId, string actorEmail,
-        string? reference = null, long? rechargeId = null, long? auditEntryId = null, string? requestId = null, CancellationToken ct = default)
+        string? reference = null, long? rechargeId = null, long? auditEntryId = null, string? requestId = null, CancellationToken ct = default,
+        string? transferId = null)
     {
         var delta = signedAmount.Poisha;
         // The balance check and the change are one SQL statement: no read-modify-write in C#.
@@ -344,13 +501,14 @@ public sealed class WalletService(
         }
 
         db.LedgerEntries.Add(LedgerEntry.Create(
-            walletId, kind, signedAmount, balance, time.GetUtcNow().UtcDateTime, actorId, actorEmail, memo, reference, rechargeId, auditEntryId, requestId));
+            walletId, kind, signedAmount, balance, time.GetUtcNow().UtcDateTime, actorId, actorEmail, memo, reference, rechargeId, auditEntryId, requestId, transferId));
         await db.SaveChangesAsync(ct);
         return new WalletResult(WalletOutcome.Applied, balance);
     }
 
-    private static Task<LedgerEntry?> FindRechargeEntryAsync(PortalDbContext db, long rechargeId, LedgerKind kind, CancellationToken ct) =>
-        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RechargeId == rechargeId && e.Kind == kind, ct);
+    /// <param name="walletId">For commission, which is paid once per recharge and wallet (the placer's, and each ancestor's margin).</param>
+    private static Task<LedgerEntry?> FindRechargeEntryAsync(PortalDbContext db, long rechargeId, LedgerKind kind, CancellationToken ct, long? walletId = null) =>
+        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RechargeId == rechargeId && e.Kind == kind && (walletId == null || e.WalletId == walletId), ct);
 
     private static Task<WalletResult> InCallerTransactionAsync(PortalDbContext db, Func<Task<WalletResult>> act, CancellationToken ct)
     {
