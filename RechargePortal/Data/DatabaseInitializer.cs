@@ -23,10 +23,13 @@ public sealed class DatabaseInitializer(
     public async Task InitializeAsync(CancellationToken ct)
     {
         await db.Database.MigrateAsync(ct);
-        // WAL lets readers (reports, pages) run while a recharge writes; the setting sticks to the file.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-        // Keeps the query planner's statistics fresh (cheap: it only analyzes tables that need it).
-        await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers (reports, pages) run while a recharge writes; the setting sticks to the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            // Keeps the query planner's statistics fresh (cheap: it only analyzes tables that need it).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
+        }
 
         foreach (var role in Roles.All)
         {
