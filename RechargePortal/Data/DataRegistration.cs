@@ -27,7 +27,9 @@ public static class DataRegistration
             }
 
             // Registers IDbContextFactory<PortalDbContext> (making the PostgreSQL context) and, for Identity's stores, a scoped context.
-            builder.Services.AddDbContextFactory<PortalDbContext, PostgreSqlPortalDbContextFactory>(options => options.UseNpgsql(configured));
+            builder.Services.AddDbContextFactory<PortalDbContext, PostgreSqlPortalDbContextFactory>(options => options
+                .UseNpgsql(configured)
+                .AddInterceptors(new PostgreSqlWriteLock()));
             keyRingKeyFile = "recharge-portal.keyring-key";
         }
         else
