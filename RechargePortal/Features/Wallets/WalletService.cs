@@ -301,9 +301,9 @@ public sealed class WalletService(
                         auditEntryId: audit.Id, transferId: transferId, ct: ct);
                 }
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
             {
-                logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException.Message);
+                logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException?.Message);
                 return AdminResult.Unchanged("That transfer was already made; nothing changed.");
             }
 

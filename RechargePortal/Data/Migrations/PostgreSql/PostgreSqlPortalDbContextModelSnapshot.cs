@@ -181,6 +181,9 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("CanCreateSubResellers")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text");
@@ -220,6 +223,9 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("ParentId")
+                        .HasColumnType("text");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text");
 
@@ -253,6 +259,8 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("ParentId");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -600,6 +608,9 @@ namespace RechargePortal.Data.Migrations.PostgreSql
 
                     b.Property<bool>("OutcomeKnown")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("PackCommissionPoisha")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Provider")
                         .HasMaxLength(64)
@@ -988,6 +999,10 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("bigint");
 
@@ -999,7 +1014,16 @@ namespace RechargePortal.Data.Migrations.PostgreSql
 
                     b.HasIndex("RechargeId", "Kind")
                         .IsUnique()
-                        .HasFilter("\"RechargeId\" IS NOT NULL");
+                        .HasFilter("\"RechargeId\" IS NOT NULL AND \"Kind\" <> 'Commission'");
+
+                    b.HasIndex("RechargeId", "WalletId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
+                        .HasFilter("\"Kind\" = 'Commission'");
+
+                    b.HasIndex("TransferId", "Kind")
+                        .IsUnique()
+                        .HasFilter("\"TransferId\" IS NOT NULL");
 
                     b.HasIndex("WalletId", "AtUtc");
 
@@ -1009,7 +1033,9 @@ namespace RechargePortal.Data.Migrations.PostgreSql
 
                             t.HasCheckConstraint("CK_LedgerEntries_KindRecharge", "(\"Kind\" IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (\"RechargeId\" IS NOT NULL) OR (\"Kind\" = 'Adjustment')");
 
-                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(\"Kind\" IN ('Deposit', 'RechargeRefund') AND \"AmountPoisha\" > 0) OR (\"Kind\" IN ('Withdrawal', 'RechargeHold') AND \"AmountPoisha\" < 0) OR (\"Kind\" = 'Commission' AND \"AmountPoisha\" >= 0) OR (\"Kind\" = 'Adjustment' AND \"AmountPoisha\" <> 0)");
+                            t.HasCheckConstraint("CK_LedgerEntries_KindSign", "(\"Kind\" IN ('Deposit', 'RechargeRefund', 'TransferIn') AND \"AmountPoisha\" > 0) OR (\"Kind\" IN ('Withdrawal', 'RechargeHold', 'TransferOut') AND \"AmountPoisha\" < 0) OR (\"Kind\" = 'Commission' AND \"AmountPoisha\" >= 0) OR (\"Kind\" = 'Adjustment' AND \"AmountPoisha\" <> 0)");
+
+                            t.HasCheckConstraint("CK_LedgerEntries_KindTransfer", "(\"Kind\" IN ('TransferOut', 'TransferIn')) = (\"TransferId\" IS NOT NULL)");
                         });
                 });
 
@@ -1278,6 +1304,14 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RechargePortal.Data.PortalUser", b =>
+                {
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("RechargePortal.Features.Api.ApiKey", b =>

@@ -37,6 +37,8 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     RequireTwoFactor = table.Column<bool>(type: "boolean", nullable: false),
                     RechargesPerMinuteLimit = table.Column<int>(type: "integer", nullable: true),
                     MustChangePassword = table.Column<bool>(type: "boolean", nullable: false),
+                    ParentId = table.Column<string>(type: "text", nullable: true),
+                    CanCreateSubResellers = table.Column<bool>(type: "boolean", nullable: false),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -55,6 +57,12 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUsers_AspNetUsers_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -452,6 +460,7 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     AmountPoisha = table.Column<long>(type: "bigint", nullable: false),
                     CommissionPoisha = table.Column<long>(type: "bigint", nullable: false),
                     OfferPack = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    PackCommissionPoisha = table.Column<long>(type: "bigint", nullable: true),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     OutcomeKnown = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -511,14 +520,16 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     Reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     RechargeId = table.Column<long>(type: "bigint", nullable: true),
                     AuditEntryId = table.Column<long>(type: "bigint", nullable: true),
-                    RequestId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    RequestId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    TransferId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_LedgerEntries", x => x.Id);
                     table.CheckConstraint("CK_LedgerEntries_BalanceAfter_NotNegative", "\"BalanceAfterPoisha\" >= 0");
                     table.CheckConstraint("CK_LedgerEntries_KindRecharge", "(\"Kind\" IN ('RechargeHold', 'RechargeRefund', 'Commission')) = (\"RechargeId\" IS NOT NULL) OR (\"Kind\" = 'Adjustment')");
-                    table.CheckConstraint("CK_LedgerEntries_KindSign", "(\"Kind\" IN ('Deposit', 'RechargeRefund') AND \"AmountPoisha\" > 0) OR (\"Kind\" IN ('Withdrawal', 'RechargeHold') AND \"AmountPoisha\" < 0) OR (\"Kind\" = 'Commission' AND \"AmountPoisha\" >= 0) OR (\"Kind\" = 'Adjustment' AND \"AmountPoisha\" <> 0)");
+                    table.CheckConstraint("CK_LedgerEntries_KindSign", "(\"Kind\" IN ('Deposit', 'RechargeRefund', 'TransferIn') AND \"AmountPoisha\" > 0) OR (\"Kind\" IN ('Withdrawal', 'RechargeHold', 'TransferOut') AND \"AmountPoisha\" < 0) OR (\"Kind\" = 'Commission' AND \"AmountPoisha\" >= 0) OR (\"Kind\" = 'Adjustment' AND \"AmountPoisha\" <> 0)");
+                    table.CheckConstraint("CK_LedgerEntries_KindTransfer", "(\"Kind\" IN ('TransferOut', 'TransferIn')) = (\"TransferId\" IS NOT NULL)");
                     table.ForeignKey(
                         name: "FK_LedgerEntries_Recharges_RechargeId",
                         column: x => x.RechargeId,
@@ -688,6 +699,11 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_ParentId",
+                table: "AspNetUsers",
+                column: "ParentId");
+
+            migrationBuilder.CreateIndex(
                 name: "UserNameIndex",
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
@@ -716,11 +732,18 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_OneCommissionPerRechargeAndWallet",
+                table: "LedgerEntries",
+                columns: new[] { "RechargeId", "WalletId" },
+                unique: true,
+                filter: "\"Kind\" = 'Commission'");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_RechargeId_Kind",
                 table: "LedgerEntries",
                 columns: new[] { "RechargeId", "Kind" },
                 unique: true,
-                filter: "\"RechargeId\" IS NOT NULL");
+                filter: "\"RechargeId\" IS NOT NULL AND \"Kind\" <> 'Commission'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_RequestId",
@@ -728,6 +751,13 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                 column: "RequestId",
                 unique: true,
                 filter: "\"RequestId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_TransferId_Kind",
+                table: "LedgerEntries",
+                columns: new[] { "TransferId", "Kind" },
+                unique: true,
+                filter: "\"TransferId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_WalletId_AtUtc",
