@@ -151,7 +151,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         Assert.Equal(RechargeStatus.Succeeded, (await one.LoadAsync(good)).Status);
         await using (var db = await one.App.DbAsync())
         {
-            var error = await db.Database.SqlQuery<string>($"SELECT LastError AS Value FROM Recharges WHERE Id = {bad}").SingleAsync();
+            var error = await db.Database.SqlQuery<string>($"""SELECT "LastError" AS "Value" FROM "Recharges" WHERE "Id" = {bad}""").SingleAsync();
             Assert.Contains("Status check", error);
         }
     }
