@@ -106,16 +106,8 @@ public sealed class AuditorReadOnlyTests(PortalAppFactory app) : IClassFixture<P
         await using var db = await app.DbAsync();
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
+        // Every table of the model (on SQLite and PostgreSQL alike); the migrations history is not in it and not wanted.
+        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
 
         Assert.Contains("Recharges", tables);
         var content = new StringBuilder();
@@ -123,17 +115,25 @@ public sealed class AuditorReadOnlyTests(PortalAppFactory app) : IClassFixture<P
         {
             await using var select = connection.CreateCommand();
             // Provider states also hold the last balance read, an observation; whether it is paused is not.
-            select.CommandText = table == "ProviderStates" ? "SELECT Name, Paused FROM ProviderStates ORDER BY Name" : $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            select.CommandText = table == "ProviderStates" ? "SELECT \"Name\", \"Paused\" FROM \"ProviderStates\" ORDER BY \"Name\"" : $"SELECT * FROM \"{table}\"";
             await using var reader = await select.ExecuteReaderAsync();
             content.Append('#').AppendLine(table);
+            var rows = new List<string>();
             while (await reader.ReadAsync())
             {
+                var row = new StringBuilder();
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    content.Append(reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                    row.Append(reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
                 }
 
-                content.AppendLine();
+                rows.Add(row.ToString());
+            }
+
+            // Sorted here: a database may return unordered rows in any order.
+            foreach (var row in rows.Order(StringComparer.Ordinal))
+            {
+                content.AppendLine(row);
             }
         }
 

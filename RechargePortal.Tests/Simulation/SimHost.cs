@@ -146,6 +146,11 @@ internal sealed class BusyTimeoutInterceptor : DbConnectionInterceptor
 
     private static void SetBusyTimeout(DbConnection connection)
     {
+        if (connection is not Microsoft.Data.Sqlite.SqliteConnection)
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout = 30000;";
         command.ExecuteNonQuery();

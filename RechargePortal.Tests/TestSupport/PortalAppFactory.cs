@@ -18,8 +18,9 @@ using RechargePortal.Security;
 namespace RechargePortal.Tests.TestSupport;
 
 /// <summary>
-/// The real app on a fresh SQLite file of its own, with a known admin password, the Hangfire
-/// server off (tests call jobs directly) and sessions re-checked on every request.
+/// The real app on a fresh SQLite file of its own (or, with <c>PORTAL_TEST_POSTGRES</c> set, a fresh PostgreSQL
+/// database named after that file), with a known admin password, the Hangfire server off (tests call jobs
+/// directly) and sessions re-checked on every request.
 /// </summary>
 public class PortalAppFactory : WebApplicationFactory<Program>
 {
@@ -63,8 +64,30 @@ public class PortalAppFactory : WebApplicationFactory<Program>
 
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"rp-test-{Guid.NewGuid():N}.db");
 
+    /// <summary>The PostgreSQL server the suite runs against instead of SQLite (<c>PORTAL_TEST_POSTGRES</c>, a connection string); null: SQLite.</summary>
+    public static string? PostgresServer => Environment.GetEnvironmentVariable("PORTAL_TEST_POSTGRES") is { Length: > 0 } server ? server : null;
+
+    public static bool OnPostgres => PostgresServer is not null;
+
+    /// <summary>The PostgreSQL database that stands for a test's database file: one per file, so a restart on "the same file" finds its data.</summary>
+    public static string PostgresConnectionFor(string path) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = Path.GetFileNameWithoutExtension(path).Replace('-', '_') }.ToString();
+
     public static void DeleteDatabase(string path)
     {
+        if (OnPostgres)
+        {
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionFor(path));
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Pooling = false }.ToString());
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS \"{target.Database}\" WITH (FORCE)";
+            drop.ExecuteNonQuery();
+            File.Delete(path + ".keyring-key");
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm", ".keyring-key" })
         {
@@ -74,7 +97,10 @@ public class PortalAppFactory : WebApplicationFactory<Program>
 
     private Dictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ConnectionStrings:Portal"] = $"Data Source={databasePath}",
+        ["Database:Provider"] = OnPostgres ? "PostgreSql" : "Sqlite",
+        ["ConnectionStrings:Portal"] = OnPostgres ? PostgresConnectionFor(databasePath) : $"Data Source={databasePath}",
+        // On PostgreSQL the key-ring key file is not beside a database file: one per test database, as on SQLite.
+        ["Security:KeyRingKeyFile"] = OnPostgres ? databasePath + ".keyring-key" : null,
         ["Seed:AdminEmail"] = AdminEmail,
         ["Seed:AdminPassword"] = AdminPassword,
         ["Jobs:ServerEnabled"] = "false",

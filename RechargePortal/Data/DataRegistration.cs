@@ -12,19 +12,41 @@ public static class DataRegistration
 
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
-        var connectionString = ResolveConnectionString(
-            builder.Configuration.GetConnectionString(ConnectionStringName),
-            builder.Environment.ContentRootPath);
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var provider = ProviderOf(builder.Configuration);
+        var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
+        string? keyRingKeyFile;
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new InvalidOperationException("Database:Provider is PostgreSql: set ConnectionStrings:Portal to the server's connection string.");
+            }
 
-        // Registers IDbContextFactory<PortalDbContext> and, for Identity's stores, a scoped context.
-        builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+            // Registers IDbContextFactory<PortalDbContext> (making the PostgreSQL context) and, for Identity's stores, a scoped context.
+            builder.Services.AddDbContextFactory<PortalDbContext, PostgreSqlPortalDbContextFactory>(options => options
+                .UseNpgsql(configured)
+                .AddInterceptors(new PostgreSqlWriteLock()));
+            keyRingKeyFile = "recharge-portal.keyring-key";
+        }
+        else
+        {
+            var connectionString = ResolveConnectionString(configured, builder.Environment.ContentRootPath);
+            // Registers IDbContextFactory<PortalDbContext> and, for Identity's stores, a scoped context.
+            builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+            keyRingKeyFile = KeyRingKeyFileBeside(connectionString);
+        }
+
         // The key ring that protects sign-in and antiforgery cookies lives in the database, not in a
         // folder of this machine's: a restart, a redeploy or a second instance keeps everyone signed in.
         // Its keys are encrypted with a key kept outside the database, so a copy of the database cannot forge cookies.
         builder.Services.AddDataProtection()
             .SetApplicationName("RechargePortal")
             .PersistKeysToDbContext<PortalDbContext>()
-            .ProtectKeysWithKeyRingKey(builder.Configuration, builder.Environment.ContentRootPath, KeyRingKeyFileBeside(connectionString));
+            .ProtectKeysWithKeyRingKey(builder.Configuration, builder.Environment.ContentRootPath, keyRingKeyFile);
         builder.Services.AddOptions<SeedOptions>()
             .Bind(builder.Configuration.GetSection(SeedOptions.Section))
             .ValidateDataAnnotations()
@@ -32,6 +54,10 @@ public static class DataRegistration
         builder.Services.AddTransient<DatabaseInitializer>();
         return builder;
     }
+
+    /// <summary><c>Database:Provider</c>, read before the services are built (it decides which are registered).</summary>
+    public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
+        configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
 
     /// <summary>A relative SQLite file is placed under the content root, not the working directory.</summary>
     public static string ResolveConnectionString(string? configured, string contentRoot)

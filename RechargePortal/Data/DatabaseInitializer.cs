@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
@@ -22,11 +24,21 @@ public sealed class DatabaseInitializer(
 {
     public async Task InitializeAsync(CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+        {
+            await CreatePostgreSqlDatabaseAsync(db.Database.GetConnectionString()!, ct);
+            // Likewise the migrations' own table: Npgsql's Migrate reads it before creating it, and logs that read's failure.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
+        }
+
         await db.Database.MigrateAsync(ct);
-        // WAL lets readers (reports, pages) run while a recharge writes; the setting sticks to the file.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-        // Keeps the query planner's statistics fresh (cheap: it only analyzes tables that need it).
-        await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers (reports, pages) run while a recharge writes; the setting sticks to the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            // Keeps the query planner's statistics fresh (cheap: it only analyzes tables that need it).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
+        }
 
         foreach (var role in Roles.All)
         {
@@ -39,6 +51,45 @@ public sealed class DatabaseInitializer(
         await CommissionService.EnsureDefaultPlanAsync(db, time.GetUtcNow().UtcDateTime, ct);
         await SeedFirstAdminAsync(ct);
         await OpenMissingResellerWalletsAsync(ct);
+    }
+
+    /// <summary>
+    /// Creates the PostgreSQL database when it is missing, from the server's maintenance database: EF Core would too,
+    /// but only after its first connection failed and was logged as an error, which an operator reads as a fault.
+    /// </summary>
+    private async Task CreatePostgreSqlDatabaseAsync(string connectionString, CancellationToken ct)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // A role kept out of the maintenance database: the portal's own database must exist already; migrations say if not.
+            logger.LogInformation("Could not look for the database from 'postgres' ({Reason}); migrating it as it is.", e.Message);
+            return;
+        }
+
+        await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", target.Database!);
+        if (await exists.ExecuteScalarAsync(ct) is not null)
+        {
+            return;
+        }
+
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(ct);
+            logger.LogInformation("Created the PostgreSQL database {Database}.", target.Database);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == "42P04")
+        {
+            // Another instance created it a moment ago.
+        }
     }
 
     // Every reseller has a wallet; accounts from before wallets existed get theirs here.

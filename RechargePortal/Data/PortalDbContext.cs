@@ -10,7 +10,11 @@ using RechargePortal.Security;
 
 namespace RechargePortal.Data;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
+/// <summary>
+/// The portal's database. This type is SQLite's (its migrations are in <c>Data/Migrations</c>);
+/// <see cref="PostgreSqlPortalDbContext"/> is the same model on PostgreSQL, with its own migrations.
+/// </summary>
+public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     /// <summary>The Data Protection key ring (sign-in and antiforgery cookies): in the database, so a restart or another instance keeps everyone signed in.</summary>

@@ -68,7 +68,7 @@ public sealed class AdminDashboardTests(ReportsAppFixture fixture) : IClassFixtu
         var audit = fixture.App.Services.GetRequiredService<LedgerAuditService>();
         await using (var db = await fixture.App.DbAsync())
         {
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Wallets SET BalancePoisha = BalancePoisha + 1 WHERE Id = {a.WalletId}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "Wallets" SET "BalancePoisha" = "BalancePoisha" + 1 WHERE "Id" = {a.WalletId}""");
         }
 
         try
@@ -84,7 +84,7 @@ public sealed class AdminDashboardTests(ReportsAppFixture fixture) : IClassFixtu
         {
             await using (var db = await fixture.App.DbAsync())
             {
-                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Wallets SET BalancePoisha = BalancePoisha - 1 WHERE Id = {a.WalletId}");
+                await db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "Wallets" SET "BalancePoisha" = "BalancePoisha" - 1 WHERE "Id" = {a.WalletId}""");
             }
 
             Assert.True((await audit.RunAsync()).Clean);

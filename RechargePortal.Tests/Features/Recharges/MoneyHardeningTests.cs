@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Audit;
@@ -94,8 +94,8 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         var id = await h.PlaceAsync();
         await using var db = await h.App.DbAsync();
 
-        var recharge = await Assert.ThrowsAsync<SqliteException>(() =>
-            db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Recharges SET CommissionPoisha = AmountPoisha + 1 WHERE Id = {id}"));
+        var recharge = await Assert.ThrowsAnyAsync<DbException>(() =>
+            db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "Recharges" SET "CommissionPoisha" = "AmountPoisha" + 1 WHERE "Id" = {id}"""));
         db.Add(OfferPack.From("Ecare",
             new OfferPackInfo(MobileOperator.Robi, NumberType.Prepaid, OfferType.Bundle, 1_000, 1_001, null, null, null, null, null, null, true), PipelineHarness.At(0)));
         var pack = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
@@ -142,7 +142,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         await using (var db = await one.App.DbAsync())
         {
             // A row the code cannot read (as a bad migration or a hand edit would leave it).
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Recharges SET Operator = 'Nokia' WHERE Id = {bad}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "Recharges" SET "Operator" = 'Nokia' WHERE "Id" = {bad}""");
         }
 
         var report = await one.AdvanceAndSweepAsync(TimeSpan.FromSeconds(5));
@@ -151,7 +151,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         Assert.Equal(RechargeStatus.Succeeded, (await one.LoadAsync(good)).Status);
         await using (var db = await one.App.DbAsync())
         {
-            var error = await db.Database.SqlQuery<string>($"SELECT LastError AS Value FROM Recharges WHERE Id = {bad}").SingleAsync();
+            var error = await db.Database.SqlQuery<string>($"""SELECT "LastError" AS "Value" FROM "Recharges" WHERE "Id" = {bad}""").SingleAsync();
             Assert.Contains("Status check", error);
         }
     }
@@ -331,10 +331,10 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         var id = await h.PlaceAsync();
         await using var db = await h.App.DbAsync();
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() =>
-            db.Database.ExecuteSqlInterpolatedAsync($"UPDATE LedgerEntries SET AmountPoisha = 0 WHERE RechargeId = {id}"));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() =>
-            db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM LedgerEntries WHERE RechargeId = {id}"));
+        var update = await Assert.ThrowsAnyAsync<DbException>(() =>
+            db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "LedgerEntries" SET "AmountPoisha" = 0 WHERE "RechargeId" = {id}"""));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() =>
+            db.Database.ExecuteSqlInterpolatedAsync($"""DELETE FROM "LedgerEntries" WHERE "RechargeId" = {id}"""));
 
         Assert.Contains("append-only", update.Message);
         Assert.Contains("append-only", delete.Message);
@@ -348,10 +348,10 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         var id = await h.PlaceAsync();
         await using var db = await h.App.DbAsync();
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO RechargeAttempts (RechargeId, Sequence, Provider, UpstreamReference, CreatedAtUtc, Outcome) VALUES ({id}, 2, 'Flexi', 'X-2', '2026-11-22 06:00:00', 'Pending')"));
+        var error = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlInterpolatedAsync(
+            $"""INSERT INTO "RechargeAttempts" ("RechargeId", "Sequence", "Provider", "UpstreamReference", "CreatedAtUtc", "Outcome") VALUES ({id}, 2, 'Flexi', 'X-2', '2026-11-22 06:00:00', 'Pending')"""));
 
-        Assert.Contains("UNIQUE", error.Message);
+        Assert.Contains("unique", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     public static TheoryData<string, long, string> BadEntries => new()
@@ -379,7 +379,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
             forRecharge = forRecharge is null ? id : null;
         }
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => InsertEntryAsync(db, kind, amount, forRecharge));
+        var error = await Assert.ThrowsAnyAsync<DbException>(() => InsertEntryAsync(db, kind, amount, forRecharge));
 
         Assert.Contains(check, error.Message);
     }
@@ -389,9 +389,9 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
     {
         await using var db = await h.App.DbAsync();
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => InsertEntryAsync(db, "RechargeRefund", 100, 999_999));
+        var error = await Assert.ThrowsAnyAsync<DbException>(() => InsertEntryAsync(db, "RechargeRefund", 100, 999_999));
 
-        Assert.Contains("FOREIGN KEY", error.Message);
+        Assert.Contains("foreign key", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -406,7 +406,7 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         await using (var db = await h.App.DbAsync())
         {
             // What a hand edit or a bug outside the wallet service would do.
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Wallets SET BalancePoisha = BalancePoisha + 1 WHERE Id = {h.WalletId}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "Wallets" SET "BalancePoisha" = "BalancePoisha" + 1 WHERE "Id" = {h.WalletId}""");
         }
 
         await h.App.Services.GetRequiredService<LedgerAuditJob>().RunAsync(CancellationToken.None);
@@ -432,8 +432,8 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
     private static Task<int> InsertEntryAsync(Microsoft.EntityFrameworkCore.DbContext db, string kind, long amount, long? rechargeId) =>
         db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO LedgerEntries (WalletId, Kind, AmountPoisha, BalanceAfterPoisha, AtUtc, ActorEmail, Memo, RechargeId)
-            SELECT Id, {kind}, {amount}, BalancePoisha + {amount}, '2026-11-22 06:00:00', 'sql', 'hand edit', {rechargeId} FROM Wallets LIMIT 1
+            INSERT INTO "LedgerEntries" ("WalletId", "Kind", "AmountPoisha", "BalanceAfterPoisha", "AtUtc", "ActorEmail", "Memo", "RechargeId")
+            SELECT "Id", {kind}, {amount}, "BalancePoisha" + {amount}, '2026-11-22 06:00:00', 'sql', 'hand edit', CAST({rechargeId} AS BIGINT) FROM "Wallets" LIMIT 1
             """);
 
     private async Task AddPackAsync(string provider, long pricePoisha)

@@ -88,7 +88,7 @@ public sealed class ReferencePlacementTests
         {
             db.Add(Row(h.Reseller.UserId, h.WalletId, "shop-1"));
             var refused = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
-            Assert.Contains("UNIQUE", refused.InnerException!.Message);
+            Assert.Contains("unique", refused.InnerException!.Message, StringComparison.OrdinalIgnoreCase);
         }
     }
 

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Audit;
@@ -189,14 +189,14 @@ public sealed class TransferTests(PortalAppFactory app) : IClassFixture<PortalAp
         await using var db = await app.DbAsync();
 
         Task Insert(string kind, long amount, string? transferId) => db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO LedgerEntries (WalletId, Kind, AmountPoisha, BalanceAfterPoisha, AtUtc, ActorEmail, Memo, TransferId) VALUES ({parent.WalletId}, {kind}, {amount}, 0, '2026-11-30 10:00:00', 'x', 'x', {transferId})");
+            $"""INSERT INTO "LedgerEntries" ("WalletId", "Kind", "AmountPoisha", "BalanceAfterPoisha", "AtUtc", "ActorEmail", "Memo", "TransferId") VALUES ({parent.WalletId}, {kind}, {amount}, 0, '2026-11-30 10:00:00', 'x', 'x', CAST({transferId} AS VARCHAR(32)))""");
 
-        Assert.Contains("CK_LedgerEntries_KindSign", (await Assert.ThrowsAsync<SqliteException>(() => Insert("TransferOut", 100, "t1"))).Message);
-        Assert.Contains("CK_LedgerEntries_KindSign", (await Assert.ThrowsAsync<SqliteException>(() => Insert("TransferIn", -100, "t2"))).Message);
-        Assert.Contains("CK_LedgerEntries_KindTransfer", (await Assert.ThrowsAsync<SqliteException>(() => Insert("TransferIn", 100, null))).Message);
-        Assert.Contains("CK_LedgerEntries_KindTransfer", (await Assert.ThrowsAsync<SqliteException>(() => Insert("Deposit", 100, "t3"))).Message);
+        Assert.Contains("CK_LedgerEntries_KindSign", (await Assert.ThrowsAnyAsync<DbException>(() => Insert("TransferOut", 100, "t1"))).Message);
+        Assert.Contains("CK_LedgerEntries_KindSign", (await Assert.ThrowsAnyAsync<DbException>(() => Insert("TransferIn", -100, "t2"))).Message);
+        Assert.Contains("CK_LedgerEntries_KindTransfer", (await Assert.ThrowsAnyAsync<DbException>(() => Insert("TransferIn", 100, null))).Message);
+        Assert.Contains("CK_LedgerEntries_KindTransfer", (await Assert.ThrowsAnyAsync<DbException>(() => Insert("Deposit", 100, "t3"))).Message);
         // The rebuild that changed the checks kept the ledger append-only.
-        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() =>
-            db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM LedgerEntries WHERE WalletId = {parent.WalletId}"))).Message);
+        Assert.Contains("append-only", (await Assert.ThrowsAnyAsync<DbException>(() =>
+            db.Database.ExecuteSqlInterpolatedAsync($"""DELETE FROM "LedgerEntries" WHERE "WalletId" = {parent.WalletId}"""))).Message);
     }
 }

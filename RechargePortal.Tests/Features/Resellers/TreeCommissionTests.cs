@@ -128,10 +128,10 @@ public sealed class TreeCommissionTests : IAsyncLifetime
         await h.Processor.CheckAsync(id, dueOnly: false);
         await using var db = await h.App.DbAsync();
 
-        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO LedgerEntries (WalletId, Kind, AmountPoisha, BalanceAfterPoisha, AtUtc, ActorEmail, Memo, RechargeId) VALUES ({dealer.WalletId}, 'Commission', 500, 1000, '2026-11-30 10:00:00', 'x', 'x', {id})"));
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.Database.ExecuteSqlInterpolatedAsync(
+            $"""INSERT INTO "LedgerEntries" ("WalletId", "Kind", "AmountPoisha", "BalanceAfterPoisha", "AtUtc", "ActorEmail", "Memo", "RechargeId") VALUES ({dealer.WalletId}, 'Commission', 500, 1000, '2026-11-30 10:00:00', 'x', 'x', {id})"""));
 
-        Assert.Contains("UNIQUE", error.Message);
+        Assert.Contains("unique", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

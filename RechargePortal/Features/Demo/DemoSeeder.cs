@@ -103,6 +103,12 @@ public sealed class DemoSeeder(
         var periodStartUtc = DhakaTime.StartOfDayUtc(firstDay);
 
         await using var setupDb = await dbs.CreateDbContextAsync(ct);
+        if (!setupDb.Database.IsSqlite())
+        {
+            throw new InvalidOperationException(
+                "seed-demo writes its rows straight into a SQLite file (a million recharges in seconds); run it with Database:Provider=Sqlite.");
+        }
+
         var connectionString = setupDb.Database.GetConnectionString()
             ?? throw new InvalidOperationException("The portal database has no connection string.");
         var plans = await EnsurePlansAsync(setupDb, periodStartUtc, ct);

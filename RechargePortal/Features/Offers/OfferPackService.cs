@@ -140,10 +140,11 @@ public sealed class OfferPackService(
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var like = $"%{filter.Search.Trim()}%";
-            query = query.Where(p => EF.Functions.Like(p.Internet ?? "", like) || EF.Functions.Like(p.Minutes ?? "", like)
-                || EF.Functions.Like(p.Sms ?? "", like) || EF.Functions.Like(p.Validity ?? "", like)
-                || EF.Functions.Like(p.Details ?? "", like) || EF.Functions.Like(p.CallRate ?? "", like));
+            // Lower case on both sides: SQLite's LIKE ignores case, PostgreSQL's does not ("gb" finds "5 GB" on both).
+            var like = $"%{filter.Search.Trim().ToLowerInvariant()}%";
+            query = query.Where(p => EF.Functions.Like((p.Internet ?? "").ToLower(), like) || EF.Functions.Like((p.Minutes ?? "").ToLower(), like)
+                || EF.Functions.Like((p.Sms ?? "").ToLower(), like) || EF.Functions.Like((p.Validity ?? "").ToLower(), like)
+                || EF.Functions.Like((p.Details ?? "").ToLower(), like) || EF.Functions.Like((p.CallRate ?? "").ToLower(), like));
         }
 
         return await query.OrderBy(p => p.PricePoisha).ThenBy(p => p.Operator).Take(500).ToListAsync(ct);

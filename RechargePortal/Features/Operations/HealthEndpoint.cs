@@ -19,7 +19,7 @@ public static class HealthEndpoint
             {
                 await using var db = await factory.CreateDbContextAsync(ct);
                 reachable = await db.Database.CanConnectAsync(ct)
-                    && await db.Database.SqlQueryRaw<int>("SELECT 1 AS Value").SingleAsync(ct) == 1;
+                    && await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(ct) == 1;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RechargePortal.Components.Shared;
@@ -360,7 +359,7 @@ public sealed class RechargeService(
             notifier.Notify(new RechargeChange(recharge.Id, reseller.UserId, recharge.Status));
             return PlaceResult.Placed(recharge.Id, recharge.Reference, PlaceOutcome.Created);
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
         {
             // The same client request id, or reseller and reference, committed by a parallel request: that one is the recharge.
             if (await FindByRequestAsync(reseller.UserId, clientRequestId, ct) is { } sameRequest)

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Components.Shared;
 using RechargePortal.Data;
@@ -302,9 +301,9 @@ public sealed class WalletService(
                         auditEntryId: audit.Id, transferId: transferId, ct: ct);
                 }
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
             {
-                logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException.Message);
+                logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException?.Message);
                 return AdminResult.Unchanged("That transfer was already made; nothing changed.");
             }
 
@@ -389,10 +388,10 @@ public sealed class WalletService(
             {
                 moved = await ApplyAsync(db, walletId, kind, credit ? amount : -amount, memo, admin.UserId, admin.Email, reference, null, audit.Id, requestId, ct);
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
             {
                 // The unique request id caught a resubmit that raced this one.
-                logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException.Message);
+                logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException?.Message);
                 return AdminResult.Unchanged("That request was already applied; nothing changed.");
             }
 
@@ -538,10 +537,10 @@ public sealed class WalletService(
 
             return result;
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
         {
             // A unique key (one refund / one commission per recharge, one request id) caught a duplicate.
-            logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException.Message);
+            logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException?.Message);
             await tx.RollbackAsync(ct);
             return new WalletResult(WalletOutcome.AlreadyApplied, Money.Zero);
         }

@@ -32,7 +32,7 @@ public sealed class DatabaseUpstreamCallLog(
             await db.SaveChangesAsync(CancellationToken.None);
             notifier.NotifyChanged(call.Provider);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             logger.LogError(e, "Could not record an upstream {Operation} call to {Provider} in the call log.", call.Operation, call.Provider);
         }
