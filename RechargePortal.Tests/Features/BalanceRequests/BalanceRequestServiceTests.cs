@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Features.Audit;
@@ -112,9 +111,10 @@ public sealed class BalanceRequestServiceTests(PortalAppFactory app) : IClassFix
         await using var db = await app.DbAsync();
         Assert.Equal(1, await db.Set<BalanceRequest>().CountAsync(r => r.Method == PaymentMethod.Bkash && r.TransactionKey == transactionId));
         // The unique index refuses it even past the service.
-        var sql = $"INSERT INTO BalanceRequests (RequesterId, AmountPoisha, Method, PaidFrom, TransactionId, TransactionKey, Note, Status, CreatedAtUtc, ClientRequestId) "
+        var sql = $"""INSERT INTO "BalanceRequests" ("RequesterId", "AmountPoisha", "Method", "PaidFrom", "TransactionId", "TransactionKey", "Note", "Status", "CreatedAtUtc", "ClientRequestId") """
             + $"VALUES ('{other.UserId}', 100, 'Bkash', 'x', 'x', '{transactionId}', '', 'Pending', '2026-11-30 10:00:00', '{Guid.NewGuid()}')";
-        Assert.Contains("UNIQUE", (await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync(sql))).Message);
+        var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.Database.ExecuteSqlRawAsync(sql));
+        Assert.Contains("unique", refused.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Linq.Expressions;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
@@ -125,10 +124,10 @@ public sealed class BalanceRequestService(
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
             {
                 // A unique key caught what the checks above let through (they run in this write-locked transaction, so only by a bug).
-                logger.LogWarning("Duplicate balance request refused by the database: {Message}", e.InnerException.Message);
+                logger.LogWarning("Duplicate balance request refused by the database: {Message}", e.InnerException?.Message);
                 return DuplicateTransaction(method, transactionId);
             }
 
