@@ -112,7 +112,7 @@ public sealed class TreeReportTests : IAsyncLifetime
         var totals = await Reports.TotalsAsync(admin, Today(dealer.UserId));
         Assert.Equal((2, Money.FromTaka(2_000)), (totals.Count, totals.Sales));
         var summary = await Reports.SummaryAsync(admin, Today(dealer.UserId));
-        Assert.Equal([dealer.UserId, retailer.UserId], summary.ByReseller.Select(r => r.Key).Order());
+        Assert.Equal(new[] { dealer.UserId, retailer.UserId }.Order(), summary.ByReseller.Select(r => r.Key).Order());
         var exported = new List<long>();
         await foreach (var row in await Reports.StreamAsync(admin, Today(distributor.UserId)))
         {
