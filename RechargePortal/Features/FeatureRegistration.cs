@@ -1,4 +1,5 @@
 using RechargePortal.Features.Audit;
+using RechargePortal.Features.BalanceRequests;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Reports;
@@ -29,6 +30,8 @@ public static class FeatureRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ResellerService>();
+        builder.Services.AddSingleton<BalanceRequestNotifier>();
+        builder.Services.AddSingleton<BalanceRequestService>();
         builder.Services.AddSingleton<RechargeNotifier>();
         builder.Services.AddSingleton<RoutingService>();
         builder.Services.AddSingleton<RechargeProcessor>();

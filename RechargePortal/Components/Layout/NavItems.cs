@@ -19,6 +19,7 @@ public static class NavItems
         new("Dashboard", "/", Icons.Material.Filled.Dashboard, Roles.All),
         new("My wallet", "/wallet", Icons.Material.Filled.AccountBalanceWallet, [Roles.Reseller]),
         new("My resellers", "/my-resellers", Icons.Material.Filled.AccountTree, [Roles.Reseller]),
+        new("Balance requests", "/balance-requests", Icons.Material.Filled.RequestQuote, [Roles.Reseller, Roles.Admin]),
         new("Users", "/admin/users", Icons.Material.Filled.People, [Roles.Admin]),
         new("Wallets", "/admin/wallets", Icons.Material.Filled.AccountBalanceWallet, [Roles.Admin]),
         new("Commissions", "/admin/commissions", Icons.Material.Filled.Percent, [Roles.Admin]),

@@ -360,6 +360,96 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.BalanceRequests.BalanceRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountPoisha")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApproverId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientRequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaidFrom")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequesterId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TransactionKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientRequestId")
+                        .IsUnique();
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("ApproverId", "Status");
+
+                    b.HasIndex("Method", "TransactionKey")
+                        .IsUnique();
+
+                    b.HasIndex("RequesterId", "Id");
+
+                    b.ToTable("BalanceRequests", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_BalanceRequests_Amount", "AmountPoisha > 0");
+
+                            t.HasCheckConstraint("CK_BalanceRequests_Decision", "(Status = 'Pending' AND DecidedAtUtc IS NULL AND RejectionReason IS NULL) OR (Status = 'Approved' AND DecidedAtUtc IS NOT NULL AND RejectionReason IS NULL) OR (Status = 'Rejected' AND DecidedAtUtc IS NOT NULL AND RejectionReason IS NOT NULL)");
+                        });
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Commissions.CommissionPlan", b =>
                 {
                     b.Property<long>("Id")
@@ -1280,6 +1370,27 @@ namespace RechargePortal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.BalanceRequests.BalanceRequest", b =>
+                {
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("ApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("RechargePortal.Data.PortalUser", "Requester")
+                        .WithMany()
+                        .HasForeignKey("RequesterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Requester");
                 });
 
             modelBuilder.Entity("RechargePortal.Features.Commissions.CommissionRate", b =>

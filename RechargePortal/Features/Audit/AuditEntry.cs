@@ -64,13 +64,16 @@ public static class AuditActions
     public const string SubResellersAllowed = "SubResellersAllowed";
     public const string BalanceSent = "BalanceSent";
     public const string BalanceTakenBack = "BalanceTakenBack";
+    public const string BalanceRequested = "BalanceRequested";
+    public const string BalanceRequestApproved = "BalanceRequestApproved";
+    public const string BalanceRequestRejected = "BalanceRequestRejected";
 
     public static readonly IReadOnlyList<string> All =
     [
         AdminSeeded, UserCreated, UserLocked, UserUnlocked, PasswordReset, RoleChanged, TwoFactorRequired, TwoFactorNoLongerRequired,
         RechargeLimitChanged, WalletCredited, WalletDebited, CommissionPlanCreated, CommissionPlanChanged, CommissionPlanAssigned,
         RouteChanged, RechargeResolved, RechargeChecked, ContradictionCorrected, ContradictionDismissed, ApiKeyCreated, ApiKeyRevoked,
-        ResellerMoved, SubResellersAllowed, BalanceSent, BalanceTakenBack,
+        ResellerMoved, SubResellersAllowed, BalanceSent, BalanceTakenBack, BalanceRequested, BalanceRequestApproved, BalanceRequestRejected,
     ];
 }
 
@@ -82,6 +85,7 @@ public static class AuditTargets
     public const string Route = "Route";
     public const string Recharge = "Recharge";
     public const string ApiKey = "ApiKey";
+    public const string BalanceRequest = "BalanceRequest";
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>

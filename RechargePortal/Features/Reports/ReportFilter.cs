@@ -18,6 +18,8 @@ public sealed class ReportFilter
     public DateOnly From { get; set; }
     public DateOnly To { get; set; }
     public string? ResellerId { get; set; }
+    /// <summary>A reseller whose whole subtree (them and everyone below) the report covers.</summary>
+    public string? SubtreeOf { get; set; }
     public MobileOperator? Operator { get; set; }
     public NumberType? NumberType { get; set; }
     public string? Provider { get; set; }
@@ -82,6 +84,7 @@ public sealed class ReportFilter
             ["from"] = From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["to"] = To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["reseller"] = ResellerId,
+            ["subtree"] = SubtreeOf,
             ["operator"] = Operator?.ToString(),
             ["type"] = NumberType?.ToString(),
             ["provider"] = Provider,
@@ -98,6 +101,7 @@ public sealed class ReportFilter
         var filter = new ReportFilter
         {
             ResellerId = Text(query, "reseller"),
+            SubtreeOf = Text(query, "subtree"),
             Provider = Text(query, "provider"),
             Status = Text(query, "status"),
             Number = Text(query, "number"),

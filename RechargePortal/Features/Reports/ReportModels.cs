@@ -70,3 +70,9 @@ public sealed record ResellerOption(string Id, string Email, string FullName)
 {
     public string Label => string.IsNullOrWhiteSpace(FullName) ? Email : $"{FullName} ({Email})";
 }
+
+/// <summary>
+/// What one wallet earned on one successful recharge: the placer's commission, or an ancestor's margin (its rate less its
+/// child's on the path). <see cref="Level"/> is the level's name (Distributor, Dealer...).
+/// </summary>
+public sealed record CommissionShare(int Depth, string Level, string Email, Money Amount, bool IsPlacer);

@@ -2,7 +2,9 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Components.Shared;
 using RechargePortal.Data;
+using Microsoft.Extensions.Options;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
 using RechargePortal.Security;
@@ -19,7 +21,8 @@ namespace RechargePortal.Features.Reports;
 /// Every read takes the <see cref="Actor"/> and is for an active admin or auditor only (a reseller: only their own
 /// day, <see cref="TodayAsync"/>); the <c>...ForSystemAsync</c> reads take none and check nothing: the system's (<c>bench-reports</c>), never a page's.
 /// </summary>
-public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, ActiveUserGuard guard, TimeProvider time)
+public sealed class ReportService(
+    IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, ActiveUserGuard guard, TimeProvider time, IOptions<ResellerOptions> resellerOptions)
 {
     public const int MaxPageSize = 200;
 
@@ -92,6 +95,42 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Who earned what on each of <paramref name="rechargeIds"/>, top level first: every level (the placer's commission and each
+    /// ancestor's margin) for an admin or auditor; for a reseller, only their own share (their commission, or their margin on a
+    /// recharge below them). Recharges that earned nothing (or nothing for the viewer) are absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<CommissionShare>>> CommissionSharesAsync(
+        Actor actor, IReadOnlyCollection<long> rechargeIds, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var everyone = await guard.IsReaderAsync(db, actor, ct);
+        if (!everyone && !await guard.IsActiveInRoleAsync(db, actor, Roles.Reseller, ct))
+        {
+            throw new AccessRefusedException(actor, "commission shares");
+        }
+
+        var ids = rechargeIds.Distinct().ToList();
+        var entries = await (
+                from e in db.LedgerEntries.AsNoTracking()
+                join w in db.Wallets on e.WalletId equals w.Id
+                join r in db.Set<Recharge>() on e.RechargeId equals r.Id
+                where e.Kind == LedgerKind.Commission && ids.Contains(r.Id) && (everyone || w.UserId == actor.UserId)
+                select new { RechargeId = r.Id, w.UserId, w.User!.Email, e.AmountPoisha, Placer = r.ResellerId })
+            .ToListAsync(ct);
+        var depths = new Dictionary<string, int>();
+        foreach (var userId in entries.Select(e => e.UserId).Distinct())
+        {
+            depths[userId] = await ResellerTree.DepthAsync(db, userId, ct);
+        }
+
+        return entries.GroupBy(e => e.RechargeId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<CommissionShare>)g
+                .Select(e => new CommissionShare(depths[e.UserId], resellerOptions.Value.LevelName(depths[e.UserId]), e.Email ?? "", new Money(e.AmountPoisha), e.UserId == e.Placer))
+                .OrderBy(s => s.Depth).ToList());
+    }
+
     /// <summary>Recharges not yet final and not in review, placed at any time: a bare count, naming no one, so not guarded.</summary>
     public async Task<int> InFlightCountAsync(CancellationToken ct = default)
     {
@@ -108,7 +147,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
         ReportFilter filter, TransactionSort sort, bool descending, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var page = Sorted(Filtered(db, filter), sort, descending).Skip(Math.Max(skip, 0)).Take(Math.Clamp(take, 1, MaxPageSize));
+        var page = Sorted(Filtered(db, filter, await SubtreeAsync(db, filter, ct)), sort, descending).Skip(Math.Max(skip, 0)).Take(Math.Clamp(take, 1, MaxPageSize));
         return await Rows(db, page).ToListAsync(ct);
     }
 
@@ -117,7 +156,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         // By day, then added up here: a GROUP BY of a constant would make SQLite sort every row first.
-        var days = await Aggregate(Filtered(db, filter, byBusinessDay: true), r => r.BusinessDay).ToListAsync(ct);
+        var days = await Aggregate(Filtered(db, filter, await SubtreeAsync(db, filter, ct), byBusinessDay: true), r => r.BusinessDay).ToListAsync(ct);
         return Sum(days.Select(d => d.Totals));
     }
 
@@ -129,7 +168,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
         ReportFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var all = Filtered(db, filter).OrderBy(r => r.CreatedAtUtc).ThenBy(r => r.Id);
+        var all = Filtered(db, filter, await SubtreeAsync(db, filter, ct)).OrderBy(r => r.CreatedAtUtc).ThenBy(r => r.Id);
         await foreach (var row in Rows(db, all).AsAsyncEnumerable().WithCancellation(ct))
         {
             yield return row;
@@ -141,7 +180,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
         await using var db = await dbs.CreateDbContextAsync(ct);
         // One pass, grouped by a prefix of IX_Recharges_Day (day, provider, operator, reseller, status) so SQLite
         // never sorts, with plain counts and sums (cheaper per row than conditional ones); rolled up here.
-        var cells = (await Filtered(db, filter, byBusinessDay: true)
+        var cells = (await Filtered(db, filter, await SubtreeAsync(db, filter, ct), byBusinessDay: true)
                 .GroupBy(r => new { r.BusinessDay, r.Provider, r.Operator, r.ResellerId, r.Status })
                 .Select(g => new
                 {
@@ -238,7 +277,8 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
     /// Pick the days by <see cref="Recharge.BusinessDay"/> (figures: IX_Recharges_Day) rather than by the
     /// UTC bounds of <c>CreatedAtUtc</c> (rows in time order: IX_Recharges_Report). The same recharges either way.
     /// </param>
-    private static IQueryable<Recharge> Filtered(PortalDbContext db, ReportFilter filter, bool byBusinessDay = false)
+    /// <param name="subtree">The resellers of <see cref="ReportFilter.SubtreeOf"/>'s subtree (<see cref="SubtreeAsync"/>), when it is set.</param>
+    private static IQueryable<Recharge> Filtered(PortalDbContext db, ReportFilter filter, IReadOnlyCollection<string>? subtree, bool byBusinessDay = false)
     {
         if (filter.Validate() is { Count: > 0 } errors)
         {
@@ -261,6 +301,12 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
         if (filter.ResellerId is { Length: > 0 } reseller)
         {
             query = query.Where(r => r.ResellerId == reseller);
+        }
+
+        if (filter.SubtreeOf is { Length: > 0 })
+        {
+            var members = subtree ?? throw new InvalidOperationException("Resolve the subtree first.");
+            query = query.Where(r => members.Contains(r.ResellerId));
         }
 
         if (filter.Operator is { } op)
@@ -296,6 +342,12 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbs, Provid
 
         return query;
     }
+
+    /// <summary>The root of <see cref="ReportFilter.SubtreeOf"/> and everyone below it; null when the filter has none.</summary>
+    private static async Task<IReadOnlyCollection<string>?> SubtreeAsync(PortalDbContext db, ReportFilter filter, CancellationToken ct) =>
+        filter.SubtreeOf is { Length: > 0 } root
+            ? [root, .. (await ResellerTree.DescendantsAsync(db, root, ct)).Select(d => d.Id)]
+            : null;
 
     private static IQueryable<Recharge> Sorted(IQueryable<Recharge> query, TransactionSort sort, bool descending)
     {

@@ -14,5 +14,9 @@ public static class ResellerWording
     /// <summary>An ancestor's margin on a recharge placed below them.</summary>
     public static string MarginMemo(string reference, string placerEmail) => $"Margin on recharge {reference} by {placerEmail}";
 
+    /// <summary>The note of the money an approved balance request moves (a transfer's memos, or an admin's deposit).</summary>
+    public static string BalanceRequestNote(long requestId, BalanceRequests.PaymentMethod method, string transactionId) =>
+        $"Balance request #{requestId} ({BalanceRequests.PaymentMethods.Name(method)} {transactionId})";
+
     private static string WithNote(string memo, string note) => note.Length == 0 ? memo : $"{memo}: {note}";
 }

@@ -266,59 +266,69 @@ public sealed class WalletService(
             throw new ArgumentException("A client request id is required.", nameof(requestId));
         }
 
-        return actions.RunAsync(parent, async action =>
+        return actions.RunAsync(parent, action => TransferInActionAsync(action, childId, amount, note, requestId, down, ct),
+            needsStepUp: stepUp.IsNeededFor(amount), role: Roles.Reseller, ct: ct);
+    }
+
+    /// <summary>
+    /// A transfer between the acting parent and a child, inside the caller's <see cref="AdminActions"/> act (its transaction, its
+    /// step-up): the body of <see cref="SendBalanceAsync"/> and <see cref="TakeBackAsync"/>, and of an approved balance request.
+    /// <paramref name="note"/> is trimmed and checked by the caller.
+    /// </summary>
+    internal async Task<AdminResult> TransferInActionAsync(
+        AdminActionContext action, string childId, Money amount, string note, string requestId, bool down, CancellationToken ct)
+    {
+        var parent = action.Actor;
+        var db = action.Db;
+        if (await db.LedgerEntries.AsNoTracking().AnyAsync(e => e.RequestId == requestId, ct))
         {
-            var db = action.Db;
-            if (await db.LedgerEntries.AsNoTracking().AnyAsync(e => e.RequestId == requestId, ct))
-            {
-                return AdminResult.Unchanged("That transfer was already made; nothing changed.");
-            }
+            return AdminResult.Unchanged("That transfer was already made; nothing changed.");
+        }
 
-            var pair = await TransferPairAsync(db, parent.UserId, childId, ct);
-            if (pair is null)
-            {
-                return AdminResult.Fail("That reseller is not one of yours.");
-            }
+        var pair = await TransferPairAsync(db, parent.UserId, childId, ct);
+        if (pair is null)
+        {
+            return AdminResult.Fail("That reseller is not one of yours.");
+        }
 
-            var audit = action.Audit(down ? AuditActions.BalanceSent : AuditActions.BalanceTakenBack, AuditTargets.Wallet,
-                pair.ChildWalletId.ToString(System.Globalization.CultureInfo.InvariantCulture), pair.ChildEmail,
-                $"{amount}{(note.Length == 0 ? "" : $": {note}")}");
-            await db.SaveChangesAsync(ct);
+        var audit = action.Audit(down ? AuditActions.BalanceSent : AuditActions.BalanceTakenBack, AuditTargets.Wallet,
+            pair.ChildWalletId.ToString(System.Globalization.CultureInfo.InvariantCulture), pair.ChildEmail,
+            $"{amount}{(note.Length == 0 ? "" : $": {note}")}");
+        await db.SaveChangesAsync(ct);
 
-            var transferId = Guid.NewGuid().ToString("N");
-            var (from, to) = down ? (pair.ParentWalletId, pair.ChildWalletId) : (pair.ChildWalletId, pair.ParentWalletId);
-            var (memoOut, memoIn) = down
-                ? (Resellers.ResellerWording.SentMemo(pair.ChildEmail, note), Resellers.ResellerWording.ReceivedMemo(parent.Email, note))
-                : (Resellers.ResellerWording.TakenBackMemo(parent.Email, note), Resellers.ResellerWording.TookBackMemo(pair.ChildEmail, note));
-            WalletResult moved;
-            try
+        var transferId = Guid.NewGuid().ToString("N");
+        var (from, to) = down ? (pair.ParentWalletId, pair.ChildWalletId) : (pair.ChildWalletId, pair.ParentWalletId);
+        var (memoOut, memoIn) = down
+            ? (Resellers.ResellerWording.SentMemo(pair.ChildEmail, note), Resellers.ResellerWording.ReceivedMemo(parent.Email, note))
+            : (Resellers.ResellerWording.TakenBackMemo(parent.Email, note), Resellers.ResellerWording.TookBackMemo(pair.ChildEmail, note));
+        WalletResult moved;
+        try
+        {
+            moved = await ApplyAsync(db, from, LedgerKind.TransferOut, -amount, memoOut, parent.UserId, parent.Email,
+                auditEntryId: audit.Id, requestId: requestId, transferId: transferId, ct: ct);
+            if (moved.Outcome == WalletOutcome.Applied)
             {
-                moved = await ApplyAsync(db, from, LedgerKind.TransferOut, -amount, memoOut, parent.UserId, parent.Email,
-                    auditEntryId: audit.Id, requestId: requestId, transferId: transferId, ct: ct);
-                if (moved.Outcome == WalletOutcome.Applied)
-                {
-                    await ApplyAsync(db, to, LedgerKind.TransferIn, amount, memoIn, parent.UserId, parent.Email,
-                        auditEntryId: audit.Id, transferId: transferId, ct: ct);
-                }
+                await ApplyAsync(db, to, LedgerKind.TransferIn, amount, memoIn, parent.UserId, parent.Email,
+                    auditEntryId: audit.Id, transferId: transferId, ct: ct);
             }
-            catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
-            {
-                logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException?.Message);
-                return AdminResult.Unchanged("That transfer was already made; nothing changed.");
-            }
+        }
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
+        {
+            logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException?.Message);
+            return AdminResult.Unchanged("That transfer was already made; nothing changed.");
+        }
 
-            if (moved.Outcome != WalletOutcome.Applied)
-            {
-                return AdminResult.FieldFail("Amount", down
-                    ? $"Your balance is only {moved.BalanceAfter}."
-                    : $"{pair.ChildEmail} holds only {moved.BalanceAfter}; you can take back at most that.");
-            }
+        if (moved.Outcome != WalletOutcome.Applied)
+        {
+            return AdminResult.FieldFail("Amount", down
+                ? $"Your balance is only {moved.BalanceAfter}."
+                : $"{pair.ChildEmail} holds only {moved.BalanceAfter}; you can take back at most that.");
+        }
 
-            var mine = await db.Wallets.Where(w => w.Id == pair.ParentWalletId).Select(w => w.BalancePoisha).SingleAsync(ct);
-            return AdminResult.Done(down
-                ? $"Sent {amount} to {pair.ChildEmail}. Your balance now {new Money(mine)}."
-                : $"Took back {amount} from {pair.ChildEmail}. Your balance now {new Money(mine)}.");
-        }, needsStepUp: stepUp.IsNeededFor(amount), role: Roles.Reseller, ct: ct);
+        var mine = await db.Wallets.Where(w => w.Id == pair.ParentWalletId).Select(w => w.BalancePoisha).SingleAsync(ct);
+        return AdminResult.Done(down
+            ? $"Sent {amount} to {pair.ChildEmail}. Your balance now {new Money(mine)}."
+            : $"Took back {amount} from {pair.ChildEmail}. Your balance now {new Money(mine)}.");
     }
 
     private static AdminResult? TransferProblem(Money amount, string? note) =>
@@ -360,45 +370,55 @@ public sealed class WalletService(
             throw new ArgumentException("A client request id is required.", nameof(requestId));
         }
 
-        return actions.RunAsync(admin, async action =>
+        return actions.RunAsync(admin, action => AdminMoveInActionAsync(action, walletId, kind, amount, reference, note, requestId, ct),
+            needsStepUp: stepUp.IsNeededFor(amount), ct: ct);
+    }
+
+    /// <summary>
+    /// An admin's credit or debit inside the caller's <see cref="AdminActions"/> act (its transaction, its step-up): the body of
+    /// <see cref="CreditAsync"/> and <see cref="DebitAsync"/>, and of a top-level reseller's approved balance request.
+    /// <paramref name="reference"/> and <paramref name="note"/> are trimmed and checked by the caller.
+    /// </summary>
+    internal async Task<AdminResult> AdminMoveInActionAsync(
+        AdminActionContext action, long walletId, LedgerKind kind, Money amount, string? reference, string note, string requestId, CancellationToken ct)
+    {
+        var admin = action.Actor;
+        var db = action.Db;
+        var done = await db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RequestId == requestId, ct);
+        if (done is not null)
         {
-            var db = action.Db;
-            var done = await db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RequestId == requestId, ct);
-            if (done is not null)
-            {
-                return AdminResult.Unchanged($"That request was already applied; nothing changed. Balance {done.BalanceAfter}.");
-            }
+            return AdminResult.Unchanged($"That request was already applied; nothing changed. Balance {done.BalanceAfter}.");
+        }
 
-            var owner = await db.Wallets.Where(w => w.Id == walletId).Select(w => w.User!.Email).SingleOrDefaultAsync(ct);
-            if (owner is null)
-            {
-                return AdminResult.Fail("That wallet no longer exists.");
-            }
+        var owner = await db.Wallets.Where(w => w.Id == walletId).Select(w => w.User!.Email).SingleOrDefaultAsync(ct);
+        if (owner is null)
+        {
+            return AdminResult.Fail("That wallet no longer exists.");
+        }
 
-            var credit = kind == LedgerKind.Deposit;
-            var audit = action.Audit(
-                credit ? AuditActions.WalletCredited : AuditActions.WalletDebited,
-                AuditTargets.Wallet, walletId.ToString(System.Globalization.CultureInfo.InvariantCulture), owner,
-                $"{amount}{(reference is null ? "" : $" ref {reference}")}{(note.Length == 0 ? "" : $": {note}")}");
-            await db.SaveChangesAsync(ct);
+        var credit = kind == LedgerKind.Deposit;
+        var audit = action.Audit(
+            credit ? AuditActions.WalletCredited : AuditActions.WalletDebited,
+            AuditTargets.Wallet, walletId.ToString(System.Globalization.CultureInfo.InvariantCulture), owner,
+            $"{amount}{(reference is null ? "" : $" ref {reference}")}{(note.Length == 0 ? "" : $": {note}")}");
+        await db.SaveChangesAsync(ct);
 
-            var memo = note.Length > 0 ? note : $"{(credit ? "Credit" : "Debit")} by admin";
-            WalletResult moved;
-            try
-            {
-                moved = await ApplyAsync(db, walletId, kind, credit ? amount : -amount, memo, admin.UserId, admin.Email, reference, null, audit.Id, requestId, ct);
-            }
-            catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
-            {
-                // The unique request id caught a resubmit that raced this one.
-                logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException?.Message);
-                return AdminResult.Unchanged("That request was already applied; nothing changed.");
-            }
+        var memo = note.Length > 0 ? note : $"{(credit ? "Credit" : "Debit")} by admin";
+        WalletResult moved;
+        try
+        {
+            moved = await ApplyAsync(db, walletId, kind, credit ? amount : -amount, memo, admin.UserId, admin.Email, reference, null, audit.Id, requestId, ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
+        {
+            // The unique request id caught a resubmit that raced this one.
+            logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException?.Message);
+            return AdminResult.Unchanged("That request was already applied; nothing changed.");
+        }
 
-            return moved.Outcome == WalletOutcome.Applied
-                ? AdminResult.Done($"{(credit ? "Credited" : "Debited")} {owner}. Balance now {moved.BalanceAfter}.")
-                : AdminResult.FieldFail("Amount", moved.Error ?? "The wallet refused this change.");
-        }, needsStepUp: stepUp.IsNeededFor(amount), ct: ct);
+        return moved.Outcome == WalletOutcome.Applied
+            ? AdminResult.Done($"{(credit ? "Credited" : "Debited")} {owner}. Balance now {moved.BalanceAfter}.")
+            : AdminResult.FieldFail("Amount", moved.Error ?? "The wallet refused this change.");
     }
 
     // ---- Reading: every wallet for an active admin or auditor, a reseller's own for them; else AccessRefusedException ----

@@ -375,6 +375,98 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.BalanceRequests.BalanceRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountPoisha")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ApproverId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ClientRequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("DecidedById")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("PaidFrom")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("RequesterId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TransactionKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientRequestId")
+                        .IsUnique();
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("ApproverId", "Status");
+
+                    b.HasIndex("Method", "TransactionKey")
+                        .IsUnique();
+
+                    b.HasIndex("RequesterId", "Id");
+
+                    b.ToTable("BalanceRequests", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_BalanceRequests_Amount", "\"AmountPoisha\" > 0");
+
+                            t.HasCheckConstraint("CK_BalanceRequests_Decision", "(\"Status\" = 'Pending' AND \"DecidedAtUtc\" IS NULL AND \"RejectionReason\" IS NULL) OR (\"Status\" = 'Approved' AND \"DecidedAtUtc\" IS NOT NULL AND \"RejectionReason\" IS NULL) OR (\"Status\" = 'Rejected' AND \"DecidedAtUtc\" IS NOT NULL AND \"RejectionReason\" IS NOT NULL)");
+                        });
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Commissions.CommissionPlan", b =>
                 {
                     b.Property<long>("Id")
@@ -1323,6 +1415,27 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("RechargePortal.Features.BalanceRequests.BalanceRequest", b =>
+                {
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("ApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("RechargePortal.Data.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("RechargePortal.Data.PortalUser", "Requester")
+                        .WithMany()
+                        .HasForeignKey("RequesterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Requester");
                 });
 
             modelBuilder.Entity("RechargePortal.Features.Commissions.CommissionRate", b =>

@@ -1,0 +1,29 @@
+namespace RechargePortal.Features.BalanceRequests;
+
+/// <summary>A balance request was sent, approved or rejected: who asked, whom it went to (null = the admins), and its status now.</summary>
+public sealed record BalanceRequestChange(long RequestId, string RequesterId, string? ApproverId, BalanceRequestStatus Status);
+
+/// <summary>
+/// Tells open <c>/balance-requests</c> pages that a request changed, so the requester sees the decision and the approver a new
+/// request without a reload. Singleton; pages subscribe, update through <c>InvokeAsync</c> and unsubscribe on dispose.
+/// </summary>
+public sealed class BalanceRequestNotifier(ILogger<BalanceRequestNotifier> logger)
+{
+    public event Action<BalanceRequestChange>? Changed;
+
+    public void Notify(BalanceRequestChange change)
+    {
+        // One broken page must not stop the others, nor the action that raised the event.
+        foreach (var handler in Changed?.GetInvocationList().Cast<Action<BalanceRequestChange>>() ?? [])
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "A page failed to take a balance request update.");
+            }
+        }
+    }
+}
