@@ -28,11 +28,14 @@ builder.AddResellerApi();
 
 var app = builder.Build();
 
-// `seed-demo` and `bench-reports` (Features/Demo) run on the app's services, then exit without serving.
-if (await app.RunCommandAsync(args))
+// A command that cannot run here (bad options, Production) says why before anything touches the database.
+if (await app.RefuseCommandAsync(args))
 {
     return;
 }
+
+// Before anything is mapped: Hangfire's PostgreSQL storage, made when the dashboard is mapped, needs the database to exist.
+await app.InitializeDatabaseAsync();
 
 app.UseSecurityHeaders();
 app.UseForwardedHeadersFromKnownProxies();
@@ -64,7 +67,13 @@ app.MapTransactionsCsv();
 app.MapApiV1();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-await app.InitializeDatabaseAsync();
+// `seed-demo` and the `bench-*` commands (Features/Demo) run on the app's services and exit; the served benchmarks
+// start this very app (the pipeline above) on loopback, so it is configured before they run.
+if (await app.RunCommandAsync(args))
+{
+    return;
+}
+
 await app.RunAsync();
 
 /// <summary>Entry point; public so the test host can start the real app.</summary>

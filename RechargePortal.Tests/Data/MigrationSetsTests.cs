@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
 using RechargePortal.Data;
 
 namespace RechargePortal.Tests.Data;
@@ -33,5 +34,22 @@ public sealed class MigrationSetsTests
         Assert.Equal(
             "(\"Kind\" IN ('Deposit', 'RechargeRefund')) AND \"AmountPoisha\" > 0",
             PostgreSqlPortalDbContext.QuoteColumns("(Kind IN ('Deposit', 'RechargeRefund')) AND AmountPoisha > 0", ["Kind", "AmountPoisha", "Amount"]));
+    }
+
+    [Theory]
+    [InlineData(typeof(PortalDbContext), "Microsoft.EntityFrameworkCore.Sqlite")]
+    [InlineData(typeof(PostgreSqlPortalDbContext), "Npgsql.EntityFrameworkCore.PostgreSQL")]
+    public void Dotnet_ef_builds_each_sets_migrations_from_its_own_databases_model(Type context, string provider)
+    {
+        // EF's own search for a context's design-time factory: the first constructible type of the context's assembly that
+        // is one. IDesignTimeDbContextFactory<out T> is covariant, so PostgreSQL's factory answers for PortalDbContext too
+        // unless SQLite's comes first (it once wrote a SQLite migration from PostgreSQL's model).
+        var wanted = typeof(IDesignTimeDbContextFactory<>).MakeGenericType(context);
+        var factory = context.Assembly.DefinedTypes.First(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false } && wanted.IsAssignableFrom(t));
+
+        using var db = (DbContext)wanted.GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext))!.Invoke(Activator.CreateInstance(factory), [Array.Empty<string>()])!;
+
+        Assert.Equal(context, db.GetType());
+        Assert.Equal(provider, db.Database.ProviderName);
     }
 }

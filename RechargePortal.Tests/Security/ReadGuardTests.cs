@@ -74,16 +74,17 @@ public sealed class ReadGuardTests(PortalAppFactory app) : IClassFixture<PortalA
     }
 
     [Fact]
-    public async Task A_reseller_cannot_read_reports_the_audit_log_the_call_log_the_review_queue_or_every_wallet()
+    public async Task A_reseller_cannot_read_reports_beyond_their_own_the_audit_log_the_call_log_the_review_queue_or_every_wallet()
     {
         var (reseller, _) = await ResellerAsync();
+        var (other, _) = await ResellerAsync();
 
-        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TransactionsAsync(reseller, ThisWeek, TransactionSort.Time, true, 0, 25));
-        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TotalsAsync(reseller, ThisWeek));
-        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.StreamAsync(reseller, ThisWeek));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TransactionsAsync(reseller, ThisWeekOf(other.UserId), TransactionSort.Time, true, 0, 25));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TotalsAsync(reseller, ThisWeekOf(other.UserId)));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.StreamAsync(reseller, ThisWeekOf(other.UserId)));
         await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.SummaryAsync(reseller, ThisWeek));
         await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.ReconciliationAsync(reseller, ThisWeek.From, ThisWeek.To));
-        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.ResellersAsync(reseller));
+        Assert.Equal([reseller.UserId], (await Reports.ResellersAsync(reseller)).Select(r => r.Id));
         await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TodayAsync(reseller, null));
         await Assert.ThrowsAsync<AccessRefusedException>(() => AuditLog.QueryAsync(reseller, new AuditFilter(), 0, 25));
         await Assert.ThrowsAsync<AccessRefusedException>(() => Providers.CallsAsync(reseller, null, 0, 25));

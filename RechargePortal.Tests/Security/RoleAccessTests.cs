@@ -73,13 +73,13 @@ public sealed class RoleAccessTests(PortalAppFactory app) : IClassFixture<Portal
         { Roles.Auditor, "/admin/review", Expect.Denied, null },
         { Roles.Admin, "/admin/routing", Expect.Allowed, "definitely refuses" },
         { Roles.Admin, "/admin/review", Expect.Allowed, "Review queue" },
-        // Reports: auditors and admins read them; the CSV is an endpoint, refused the same way as a page
+        // Reports: auditors and admins read them (a reseller: the transactions of their own subtree); the CSV is an endpoint, refused the same way as a page
         { "", "/reports/transactions", Expect.ToLogin, null },
-        { Roles.Reseller, "/reports/transactions", Expect.Denied, null },
+        { Roles.Reseller, "/reports/transactions", Expect.Allowed, "Sales report" },
         { Roles.Auditor, "/reports/transactions", Expect.Allowed, "Export CSV" },
         { Roles.Admin, "/reports/transactions", Expect.Allowed, "Export CSV" },
         { "", "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.ToLogin, null },
-        { Roles.Reseller, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Denied, null },
+        { Roles.Reseller, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Allowed, "Reference," },
         { Roles.Auditor, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Allowed, "Reference," },
         { Roles.Admin, "/reports/transactions.csv?from=2026-11-01&to=2026-11-30", Expect.Allowed, "Reference," },
         // Daily summary and reconciliation: auditors and admins (the page's own heading, not the drawer's link)

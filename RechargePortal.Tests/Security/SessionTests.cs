@@ -154,6 +154,52 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     }
 
     [Fact]
+    public async Task Typing_or_clicking_on_an_open_page_keeps_its_session_going()
+    {
+        // The page's script reports the user's input (at most once a minute) with a post that carries the cookie.
+        var client = app.CreateBrowserlikeClient();
+        var circuitUser = PrincipalOf(AuthCookie(await PortalAppFactory.PostLoginAsync(client, await app.CreateUserAsync(Roles.Reseller), PortalAppFactory.UserPassword)));
+
+        Clock.Advance(TimeSpan.FromMinutes(100));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(UserActivity.Path, null)).StatusCode);
+        Clock.Advance(TimeSpan.FromMinutes(100));
+
+        Assert.True(await RevalidateAsync(circuitUser));
+        Clock.Advance(TimeSpan.FromMinutes(21));
+        Assert.False(await RevalidateAsync(circuitUser));
+    }
+
+    [Fact]
+    public async Task The_open_pages_own_connection_is_not_activity()
+    {
+        // A page that only receives live updates keeps its circuit busy (and may reconnect, or poll without WebSockets):
+        // none of that is the person. Reconnecting still needs a session that is going.
+        var email = await app.CreateUserAsync(Roles.Reseller);
+        var client = app.CreateBrowserlikeClient();
+        var circuitUser = PrincipalOf(AuthCookie(await PortalAppFactory.PostLoginAsync(client, email, PortalAppFactory.UserPassword)));
+        var signedInAt = Clock.GetUtcNow().UtcDateTime;
+
+        Clock.Advance(TimeSpan.FromMinutes(100));
+        await client.PostAsync("/_blazor/negotiate?negotiateVersion=1", null);
+        await client.GetAsync("/_blazor?id=none");
+
+        Assert.Equal(signedInAt, Assert.Single(await SessionsOfAsync(email)).LastSeenAtUtc, StoredPrecision);
+        Clock.Advance(TimeSpan.FromMinutes(21));
+        Assert.False(await RevalidateAsync(circuitUser));
+    }
+
+    [Fact]
+    public async Task An_activity_report_without_a_session_going_is_refused()
+    {
+        var anonymous = await app.CreateBrowserlikeClient().PostAsync(UserActivity.Path, null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        var client = await app.SignedInClientAsync(await app.CreateUserAsync(Roles.Reseller), PortalAppFactory.UserPassword);
+        Clock.Advance(TimeSpan.FromMinutes(121));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync(UserActivity.Path, null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_session_kept_busy_still_ends_at_its_absolute_lifetime()
     {
         var client = await app.SignedInClientAsync(await app.CreateUserAsync(Roles.Reseller), PortalAppFactory.UserPassword);

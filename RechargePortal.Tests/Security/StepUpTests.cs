@@ -85,6 +85,23 @@ public sealed class StepUpTests(PortalAppFactory app) : IClassFixture<PortalAppF
     }
 
     [Fact]
+    public async Task A_code_used_for_a_step_up_on_one_instance_is_refused_on_another_on_the_same_database()
+    {
+        var (admin, key) = await AdminWithAuthenticatorAsync();
+        var (_, walletId) = await app.CreateFundedResellerAsync(Money.Zero);
+        var code = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow);
+        await using var other = new PortalAppFactory(app.DatabasePath, new Dictionary<string, string?>());
+
+        var here = await Wallets.CreditAsync(admin.WithStepUp(code), walletId, Money.FromTaka(50_000), null, null, Guid.NewGuid().ToString());
+        var there = await other.Services.GetRequiredService<WalletService>()
+            .CreditAsync(admin.WithStepUp(code), walletId, Money.FromTaka(50_000), null, null, Guid.NewGuid().ToString());
+
+        Assert.True(here.Succeeded, here.Problem);
+        Assert.True(there.NeedsStepUp);
+        Assert.Equal(Money.FromTaka(50_000), await Wallets.BalanceOfAsync(await app.AdminActorAsync(), walletId));
+    }
+
+    [Fact]
     public async Task Role_change_password_reset_routing_and_commission_plans_are_refused_without_a_proof()
     {
         var admin = await AdminWithoutProofAsync();

@@ -257,12 +257,104 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_wrong_code_to_turn_two_factor_off_counts_towards_the_lockout_and_reaching_it_ends_the_session()
+    {
+        var (email, key, _) = await EnrolledResellerAsync();
+        var client = await SignedInWithCodeAsync(email, key);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostDisableAsync(client, WrongCode(key))).StatusCode);
+        Assert.Equal(1, (await app.FindUserAsync(email)).AccessFailedCount);
+        Assert.Equal(HttpStatusCode.OK, (await PostDisableAsync(client, "AAAAA-BBBBB")).StatusCode);
+        Assert.Equal(2, (await app.FindUserAsync(email)).AccessFailedCount);
+        for (var attempt = 3; attempt < 5; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostDisableAsync(client, WrongCode(key))).StatusCode);
+        }
+
+        var fifth = await PostDisableAsync(client, WrongCode(key));
+
+        Assert.StartsWith("/Account/Login", PathOf(fifth));
+        var user = await app.FindUserAsync(email);
+        Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow.AddMinutes(10));
+        Assert.True(user.TwoFactorEnabled);
+        Assert.StartsWith("/Account/Login", PathOf(await client.GetAsync("/wallet")));
+    }
+
+    [Fact]
+    public async Task A_right_code_to_turn_two_factor_off_clears_the_count_of_wrong_ones()
+    {
+        var (email, key, _) = await EnrolledResellerAsync();
+        var client = await SignedInWithCodeAsync(email, key);
+        await PostDisableAsync(client, WrongCode(key));
+
+        Assert.Equal(SetupPage, PathOf(await PostDisableAsync(client, Code(key))));
+
+        Assert.Equal(0, (await app.FindUserAsync(email)).AccessFailedCount);
+    }
+
+    [Fact]
+    public async Task New_recovery_codes_need_a_current_code_from_the_app_and_a_wrong_one_counts_towards_the_lockout()
+    {
+        var (email, key, oldCodes) = await EnrolledResellerAsync();
+        var client = await SignedInWithCodeAsync(email, key);
+        var page = await client.GetStringAsync(SetupPage);
+        Assert.Contains("Code from your app", AccountForms.FieldText(page, "Regenerate.Code"));
+
+        var none = await PostRegenerateAsync(client, "");
+        var noneHtml = await none.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.DoesNotContain("data-testid=\"recovery-codes\"", noneHtml);
+        Assert.Contains("Enter the code.", AccountForms.FieldText(noneHtml, "Regenerate.Code"));
+
+        // A recovery code is not enough: whoever holds the open session may have found one.
+        foreach (var wrong in new[] { WrongCode(key), oldCodes[0] })
+        {
+            var refused = await PostRegenerateAsync(client, wrong);
+            var refusedHtml = await refused.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("data-testid=\"recovery-codes\"", refusedHtml);
+            Assert.Contains("That code is not correct", AccountForms.FieldText(refusedHtml, "Regenerate.Code"));
+        }
+
+        Assert.Equal(2, (await app.FindUserAsync(email)).AccessFailedCount);
+        Assert.Equal(10, await CountRecoveryCodesAsync(email));
+    }
+
+    [Fact]
+    public async Task The_settings_page_posts_are_rate_limited_per_signed_in_user_from_any_address()
+    {
+        await using var limited = new PortalAppFactory(null, new Dictionary<string, string?>
+        {
+            ["RateLimits:SignInPerAccountPerMinute"] = "3",
+            ["Security:MaxFailedLogins"] = "100",
+        });
+        var email = await limited.CreateUserAsync(Roles.Reseller);
+        var first = TestClientAddress.From(limited.CreateBrowserlikeClient(), "10.9.1.1");
+        Assert.Equal(HttpStatusCode.Redirect, (await PortalAppFactory.PostLoginAsync(first, email, PortalAppFactory.UserPassword)).StatusCode);
+        var key = SharedKey(await first.GetStringAsync(SetupPage));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostEnableAsync(first, WrongCode(key))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostEnableAsync(first, Code(key))).StatusCode);
+
+        // The same user signed in from another address: over the limit too.
+        var second = TestClientAddress.From(limited.CreateBrowserlikeClient(), "10.9.1.2");
+        Assert.Equal(HttpStatusCode.Redirect, (await PortalAppFactory.PostLoginAsync(second, email, PortalAppFactory.UserPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostEnableAsync(second, Code(key))).StatusCode);
+        Assert.False((await limited.FindUserAsync(email)).TwoFactorEnabled);
+        // Another user is not.
+        var other = TestClientAddress.From(await limited.SignedInClientAsync(await limited.CreateUserAsync(Roles.Reseller), PortalAppFactory.UserPassword), "10.9.1.1");
+        Assert.Equal(HttpStatusCode.OK, (await PostEnableAsync(other, "000000")).StatusCode);
+    }
+
+    [Fact]
     public async Task New_recovery_codes_replace_the_old_ones()
     {
         var (email, key, oldCodes) = await EnrolledResellerAsync();
         var client = await SignedInWithCodeAsync(email, key);
 
-        var response = await AccountForms.PostAsync(client, SetupPage, "regenerate-recovery-codes", new Dictionary<string, string>());
+        var response = await PostRegenerateAsync(client, Code(key));
 
         var newCodes = RecoveryCodes(await response.Content.ReadAsStringAsync());
         Assert.Equal(10, newCodes.Count);
@@ -287,9 +379,10 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
     {
         await using var limited = new PortalAppFactory(null, new Dictionary<string, string?>
         {
-            ["RateLimits:SignInPerAccountPerMinute"] = "3",
+            ["RateLimits:SignInPerAccountPerMinute"] = "4",
             ["Security:MaxFailedLogins"] = "100",
         });
+        // Setting it up posted one code already: the settings page's code posts count for the account too.
         var (email, key, _) = await EnrolledResellerAsync(limited);
         var first = TestClientAddress.From(limited.CreateBrowserlikeClient(), "10.9.0.1");
         var secondStep = PathOf(await PortalAppFactory.PostLoginAsync(first, email, PortalAppFactory.UserPassword));
@@ -359,6 +452,16 @@ public sealed partial class TwoFactorTests(TwoFactorTests.App app) : IClassFixtu
 
     private static Task<HttpResponseMessage> PostDisableAsync(HttpClient client, string code) =>
         AccountForms.PostAsync(client, SetupPage, "disable-two-factor", new Dictionary<string, string> { ["Disable.Code"] = code });
+
+    private static Task<HttpResponseMessage> PostRegenerateAsync(HttpClient client, string code) =>
+        AccountForms.PostAsync(client, SetupPage, "regenerate-recovery-codes", new Dictionary<string, string> { ["Regenerate.Code"] = code });
+
+    private async Task<int> CountRecoveryCodesAsync(string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<RechargePortal.Data.PortalUser>>();
+        return await users.CountRecoveryCodesAsync((await users.FindByEmailAsync(email))!);
+    }
 
     private static Task<HttpResponseMessage> PostCodeAsync(HttpClient client, string secondStep, string code, bool rememberDevice = false)
     {

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Users;
+using RechargePortal.Providers;
 using RechargePortal.Security;
 
 namespace RechargePortal.Tests.TestSupport;
@@ -37,5 +39,18 @@ public static class ResellerTreeSupport
         {
             Actor = new Actor(user.Id, email, user.SecurityStamp) { StepUpProof = PortalAppFactory.UserPassword },
         };
+    }
+
+    /// <summary>A new commission plan paying <paramref name="rate"/> % on Grameenphone prepaid (and nothing else), made by the admin.</summary>
+    public static async Task<long> GrameenphonePlanAsync(this PortalAppFactory app, string rate)
+    {
+        var commissions = app.Services.GetRequiredService<CommissionService>();
+        var admin = await app.AdminActorAsync();
+        var name = $"GP {rate} {Guid.NewGuid():N}";
+        Assert.True((await commissions.CreatePlanAsync(admin, name, PackCommissionMode.PlanRate)).Succeeded);
+        var id = (await commissions.ListAsync()).Single(p => p.Name == name).Id;
+        var set = await commissions.SetRateAsync(admin, id, MobileOperator.Grameenphone, NumberType.Prepaid, rate);
+        Assert.True(set.Succeeded, set.Problem);
+        return id;
     }
 }

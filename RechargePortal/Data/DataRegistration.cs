@@ -31,13 +31,20 @@ public static class DataRegistration
                 .UseNpgsql(configured)
                 .AddInterceptors(new PostgreSqlWriteLock()));
             keyRingKeyFile = "recharge-portal.keyring-key";
+            // Several instances share this database: the notifiers' events reach the others through LISTEN/NOTIFY.
+            builder.Services.AddSingleton(sp => new ClusterNotifications(sp.GetRequiredService<ILogger<ClusterNotifications>>(), relayed: true));
+            builder.Services.AddHostedService(sp => new PostgreSqlNotificationRelay(
+                sp.GetRequiredService<ClusterNotifications>(), configured, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgreSqlNotificationRelay>>()));
         }
         else
         {
             var connectionString = ResolveConnectionString(configured, builder.Environment.ContentRootPath);
             // Registers IDbContextFactory<PortalDbContext> and, for Identity's stores, a scoped context.
-            builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+            // A writer that meets another's lock waits for it in SQLite, in short steps (SqliteBusyWait).
+            builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteBusyWait()));
             keyRingKeyFile = KeyRingKeyFileBeside(connectionString);
+            // One instance: the notifiers' events stay in this process.
+            builder.Services.AddSingleton(sp => new ClusterNotifications(sp.GetRequiredService<ILogger<ClusterNotifications>>()));
         }
 
         // The key ring that protects sign-in and antiforgery cookies lives in the database, not in a
@@ -52,6 +59,7 @@ public static class DataRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddTransient<DatabaseInitializer>();
+        builder.Services.AddSingleton<DatabaseStatus>();
         return builder;
     }
 
@@ -85,5 +93,16 @@ public static class DataRegistration
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        app.Services.GetRequiredService<DatabaseStatus>().MarkInitialized();
     }
+}
+
+/// <summary>Whether this process has brought the database to the current schema (migrations, roles, first admin) yet.</summary>
+public sealed class DatabaseStatus
+{
+    private volatile bool initialized;
+
+    public bool Initialized => initialized;
+
+    internal void MarkInitialized() => initialized = true;
 }

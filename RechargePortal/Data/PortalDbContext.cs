@@ -24,6 +24,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The scope of the write transaction being begun (<see cref="WriteTransactions.BeginWriteAsync"/>); null: the whole write lock.</summary>
+    internal WriteScope? PendingWriteScope { get; set; }
     public DbSet<Wallet> Wallets => Set<Wallet>();
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<CommissionPlan> CommissionPlans => Set<CommissionPlan>();

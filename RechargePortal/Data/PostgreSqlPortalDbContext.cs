@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace RechargePortal.Data;
@@ -55,11 +54,4 @@ public sealed class PostgreSqlPortalDbContext(DbContextOptions<PortalDbContext> 
 public sealed class PostgreSqlPortalDbContextFactory(DbContextOptions<PortalDbContext> options) : IDbContextFactory<PortalDbContext>
 {
     public PortalDbContext CreateDbContext() => new PostgreSqlPortalDbContext(options);
-}
-
-/// <summary>For <c>dotnet ef migrations add … --context PostgreSqlPortalDbContext</c>: a model, no server needed.</summary>
-public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlPortalDbContext>
-{
-    public PostgreSqlPortalDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql("Host=localhost;Database=recharge_portal_design").Options);
 }

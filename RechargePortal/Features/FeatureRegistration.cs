@@ -1,6 +1,7 @@
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.BalanceRequests;
 using RechargePortal.Features.Commissions;
+using RechargePortal.Features.Operations;
 using RechargePortal.Features.Recharges;
 using RechargePortal.Features.Reports;
 using RechargePortal.Features.Resellers;
@@ -43,6 +44,8 @@ public static class FeatureRegistration
         builder.Services.AddSingleton<LedgerAuditService>();
         builder.Services.AddTransient<LedgerAuditJob>();
         builder.Services.AddHostedService<RechargeJobsScheduler>();
+        builder.Services.AddOptions<PortalInstanceOptions>().Bind(builder.Configuration.GetSection(PortalInstanceOptions.Section));
+        builder.Services.AddSingleton<PortalInstance>();
         return builder;
     }
 }

@@ -2,6 +2,16 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RechargePortal.Jobs;
 
+/// <summary>Where Hangfire keeps its jobs, <c>Jobs:Storage</c>.</summary>
+public enum JobStorageKind
+{
+    /// <summary>In the process: lost on restart (the database, not Hangfire, holds what must survive), one instance.</summary>
+    InMemory,
+
+    /// <summary>In the portal's PostgreSQL database (schema <c>hangfire</c>): survives restarts, shared by every instance.</summary>
+    PostgreSql,
+}
+
 /// <summary>Background jobs, section <c>Jobs</c>.</summary>
 public sealed class JobsOptions
 {
@@ -9,6 +19,9 @@ public sealed class JobsOptions
 
     /// <summary>Run the Hangfire server in this process. Tests switch it off and call jobs directly.</summary>
     public bool ServerEnabled { get; set; } = true;
+
+    /// <summary>Where jobs are kept; empty: follows <c>Database:Provider</c> (PostgreSql there, InMemory on SQLite). See <see cref="JobsRegistration.StorageOf"/>.</summary>
+    public JobStorageKind? Storage { get; set; }
 
     /// <summary>Hangfire worker threads.</summary>
     [Range(1, 64)]

@@ -35,7 +35,7 @@ public sealed class ReconcilePendingRechargesJob(RechargeProcessor processor, IL
     }
 }
 
-/// <summary>The nightly check that every wallet's balance is the sum of its ledger entries. Reads only.</summary>
+/// <summary>The nightly check that every wallet's balance is the sum of its ledger entries. Reads the money only (it stores its finding).</summary>
 [AutomaticRetry(Attempts = 0)]
 [DisableConcurrentExecution(timeoutInSeconds: 600)]
 public sealed class LedgerAuditJob(LedgerAuditService audit)

@@ -2,9 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using RechargePortal.Components.Account;
 using RechargePortal.Data;
 
@@ -105,7 +103,6 @@ public static class IdentityRegistration
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.AddSingleton<UserSessionService>();
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionActivityCircuitHandler>());
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<TwoFactorSignIn>();
 
@@ -117,14 +114,16 @@ public static class IdentityRegistration
     }
 
     // Every request with the sign-in cookie: its session must still be going (not signed out, idle or too old), and
-    // the request counts as activity; then the security stamp (PortalSecurityStampValidator). A refused cookie is not
+    // the request counts as activity unless it is the open page's own connection (UserActivity); then the security stamp (PortalSecurityStampValidator). A refused cookie is not
     // deleted: this request may be older than a cookie the browser got since (a new sign-in, or its own session
     // renewed when the stamp changed under it), and the refusal repeats on every request anyway. A stale stamp
     // leaves the session record be for the same reason.
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context, Func<CookieValidatePrincipalContext, Task> validateSecurityStamp)
     {
         var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessionService>();
-        if (context.Principal is not { } principal || !await sessions.UseAsync(principal, context.HttpContext.RequestAborted))
+        var ct = context.HttpContext.RequestAborted;
+        if (context.Principal is not { } principal
+            || !await (UserActivity.CountsAsActivity(context.HttpContext.Request) ? sessions.UseAsync(principal, ct) : sessions.IsActiveAsync(principal, ct)))
         {
             context.RejectPrincipal();
             return;

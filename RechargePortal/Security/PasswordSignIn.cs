@@ -60,26 +60,26 @@ public sealed class PasswordSignIn(SignInManager<PortalUser> signInManager, User
     /// A signed-in user's current password, checked before a change: a wrong one counts towards the lockout
     /// as at sign-in (and a lock ends the session); a right one clears the count.
     /// </summary>
-    public async Task<CurrentPasswordCheck> CheckCurrentPasswordAsync(PortalUser user, string password)
+    public async Task<CurrentCredentialCheck> CheckCurrentPasswordAsync(PortalUser user, string password)
     {
         if (await users.IsLockedOutAsync(user))
         {
-            return CurrentPasswordCheck.LockedOut;
+            return CurrentCredentialCheck.LockedOut;
         }
 
         if (await users.CheckPasswordAsync(user, password))
         {
             await users.ResetAccessFailedCountAsync(user);
-            return CurrentPasswordCheck.Correct;
+            return CurrentCredentialCheck.Correct;
         }
 
         await users.AccessFailedAsync(user);
         logger.LogWarning("Wrong current password for {UserId} on the change-password page.", user.Id);
-        return await users.IsLockedOutAsync(user) ? CurrentPasswordCheck.LockedOut : CurrentPasswordCheck.Wrong;
+        return await users.IsLockedOutAsync(user) ? CurrentCredentialCheck.LockedOut : CurrentCredentialCheck.Wrong;
     }
 }
 
-public enum CurrentPasswordCheck
+public enum CurrentCredentialCheck
 {
     Correct,
     Wrong,

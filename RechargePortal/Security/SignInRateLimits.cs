@@ -10,10 +10,10 @@ using Microsoft.Extensions.Options;
 namespace RechargePortal.Security;
 
 /// <summary>
-/// Marks a sign-in page (<c>@attribute [SignInRateLimited]</c>): its form posts count towards
-/// <c>RateLimits:SignInPerIpPerMinute</c> and, when the form names an account (<c>Input.Email</c>),
-/// <c>RateLimits:SignInPerAccountPerMinute</c> (on the two-factor pages, the account whose password was right
-/// on this browser). Over either limit the post gets a 429 page.
+/// Marks a sign-in page, or one that checks codes (<c>@attribute [SignInRateLimited]</c>): its form posts count towards
+/// <c>RateLimits:SignInPerIpPerMinute</c> and <c>RateLimits:SignInPerAccountPerMinute</c> for the account the form names
+/// (<c>Input.Email</c>), else the one whose password was right on this browser (the two-factor sign-in steps), else the
+/// signed-in user (the two-factor settings page). Over either limit the post gets a 429 page.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class SignInRateLimitedAttribute : Attribute;
@@ -66,9 +66,10 @@ public static class SignInRateLimits
                     {
                         http.Items[AccountKey] = account;
                     }
-                    else if (await TwoFactorAccountAsync(http) is { } userId)
+                    else if ((await TwoFactorAccountAsync(http) ?? await SignedInAccountAsync(http)) is { } userId)
                     {
                         // The second step names no account: it is the one whose password was right on this browser.
+                        // The two-factor settings page's codes are the signed-in user's, and share that count.
                         http.Items[AccountKey] = "user:" + userId;
                     }
                 }
@@ -88,6 +89,14 @@ public static class SignInRateLimits
     {
         var pending = await http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         return pending.Principal?.FindFirstValue(ClaimTypes.Name);
+    }
+
+    // The sign-in cookie's user, its session checked as authentication will (which reuses this result).
+    private static async Task<string?> SignedInAccountAsync(HttpContext http)
+    {
+        var signedIn = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var userIdClaim = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.UserIdClaimType;
+        return signedIn.Principal?.FindFirstValue(userIdClaim);
     }
 
     /// <summary>The account name as the limiter counts it: trimmed, upper-case, at most an email's length.</summary>

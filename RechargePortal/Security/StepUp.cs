@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
 using RechargePortal.Data;
 using RechargePortal.Features.Wallets;
@@ -26,9 +27,9 @@ public sealed class StepUp(IServiceScopeFactory scopes, IOptions<SecurityOptions
 
     public const string AuditNote = "step-up verified";
 
-    // Codes already used, per user, until they can no longer verify (Identity accepts the current 30 s step and one either side).
+    // Codes already used, per user, kept until they can no longer verify (Identity accepts the current 30 s step and one
+    // either side), in the database: with several instances a code used on one is refused on the others.
     private static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(3);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> usedCodes = new();
 
     /// <summary>Credits and debits above this amount need a step-up (<c>Security:StepUpAmount</c>, in taka).</summary>
     public Money Threshold => Money.FromTaka(options.Value.StepUpAmount);
@@ -67,7 +68,7 @@ public sealed class StepUp(IServiceScopeFactory scopes, IOptions<SecurityOptions
         {
             var code = proof.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
             verified = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)
-                       && FirstUse(user.Id, code);
+                       && await FirstUseAsync(scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>(), user.Id, code, ct);
         }
         else
         {
@@ -91,17 +92,41 @@ public sealed class StepUp(IServiceScopeFactory scopes, IOptions<SecurityOptions
         return null;
     }
 
-    private bool FirstUse(string userId, string code)
+    /// <summary>Records the code as used; false when it already was (the unique key refuses a second row, from any instance).</summary>
+    private async Task<bool> FirstUseAsync(IDbContextFactory<PortalDbContext> dbs, string userId, string code, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        foreach (var (key, expires) in usedCodes)
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await db.Set<UsedStepUpCode>().Where(c => c.ExpiresAtUtc <= now).ExecuteDeleteAsync(ct);
+        db.Add(new UsedStepUpCode { UserId = userId, Code = code, ExpiresAtUtc = now + CodeLifetime });
+        try
         {
-            if (expires <= now)
-            {
-                usedCodes.TryRemove(key, out _);
-            }
+            await db.SaveChangesAsync(ct);
+            return true;
         }
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
+        {
+            return false;
+        }
+    }
+}
 
-        return usedCodes.TryAdd($"{userId}:{code}", now + CodeLifetime);
+/// <summary>An authenticator code already used for a step-up, until it could no longer verify.</summary>
+public sealed class UsedStepUpCode
+{
+    public string UserId { get; init; } = "";
+    public string Code { get; init; } = "";
+    public DateTime ExpiresAtUtc { get; init; }
+}
+
+internal sealed class UsedStepUpCodeConfiguration : IEntityTypeConfiguration<UsedStepUpCode>
+{
+    public void Configure(EntityTypeBuilder<UsedStepUpCode> c)
+    {
+        c.ToTable("UsedStepUpCodes");
+        c.HasKey(x => new { x.UserId, x.Code });
+        c.Property(x => x.UserId).HasMaxLength(450);
+        c.Property(x => x.Code).HasMaxLength(16);
+        c.HasIndex(x => x.ExpiresAtUtc);
     }
 }

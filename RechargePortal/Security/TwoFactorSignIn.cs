@@ -45,6 +45,37 @@ public sealed class TwoFactorSignIn(SignInManager<PortalUser> signInManager, Use
         return await LoggedAsync(user, result, "recovery code");
     }
 
+    /// <summary>
+    /// A signed-in user's current code, asked before their two-factor setting changes (turning it off, new recovery codes):
+    /// a wrong one counts towards the lockout as at sign-in (and a lock ends the session, as on the change-password page);
+    /// a right one clears the count. A recovery code counts (and is used up) only where <paramref name="recoveryCodeAllowed"/>.
+    /// </summary>
+    public async Task<CurrentCredentialCheck> CheckCurrentCodeAsync(PortalUser user, string typed, bool recoveryCodeAllowed)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            return CurrentCredentialCheck.LockedOut;
+        }
+
+        // A recovery code keeps its dash ("abcde-12345"); an app's code may be typed with spaces.
+        typed = typed.Trim();
+        var right = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, AuthenticatorSetup.NormalizeCode(typed))
+            || (recoveryCodeAllowed && await users.RedeemTwoFactorRecoveryCodeAsync(user, typed) is { Succeeded: true });
+        if (right)
+        {
+            if (await users.GetAccessFailedCountAsync(user) > 0)
+            {
+                await users.ResetAccessFailedCountAsync(user);
+            }
+
+            return CurrentCredentialCheck.Correct;
+        }
+
+        await users.AccessFailedAsync(user);
+        logger.LogWarning("Wrong current code for {UserId} on the two-factor settings page.", user.Id);
+        return await users.IsLockedOutAsync(user) ? CurrentCredentialCheck.LockedOut : CurrentCredentialCheck.Wrong;
+    }
+
     private async Task<SignInResult> LoggedAsync(PortalUser user, SignInResult result, string kind)
     {
         if (result.Succeeded)

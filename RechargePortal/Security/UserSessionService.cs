@@ -45,10 +45,10 @@ public sealed class UserSessionService(
         return session.Id;
     }
 
-    /// <summary>Whether the principal's session is still going, without counting this as activity (open pages' revalidation).</summary>
+    /// <summary>Whether the principal's session is still going, without counting this as activity (open pages' revalidation and connection).</summary>
     public Task<bool> IsActiveAsync(ClaimsPrincipal principal, CancellationToken ct = default) => CheckAsync(principal, recordActivity: false, ct);
 
-    /// <summary>Whether the principal's session is still going; if so, the person is active now (a request, a click on an open page).</summary>
+    /// <summary>Whether the principal's session is still going; if so, the person is active now (a request, input on an open page: <see cref="UserActivity"/>).</summary>
     public Task<bool> UseAsync(ClaimsPrincipal principal, CancellationToken ct = default) => CheckAsync(principal, recordActivity: true, ct);
 
     /// <summary>Ends a session for good: a cookie naming it opens nothing afterwards.</summary>

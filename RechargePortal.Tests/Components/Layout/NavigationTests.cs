@@ -34,7 +34,7 @@ public sealed class NavigationTests : IAsyncLifetime
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
         { Roles.Admin, ["/", "/admin/users", "/hangfire", "/admin/routing", "/admin/review", .. Reports], ["/recharge", "/recharges"] },
-        { Roles.Reseller, ["/", "/recharge", "/recharges"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review", .. Reports] },
+        { Roles.Reseller, ["/", "/recharge", "/recharges", "/reports/transactions"], ["/admin/users", "/hangfire", "/admin/routing", "/admin/review", "/reports/summary", "/reports/reconciliation"] },
         { Roles.Auditor, ["/", .. Reports], ["/admin/users", "/hangfire", "/recharge", "/recharges", "/admin/routing", "/admin/review"] },
     };
 

@@ -50,6 +50,20 @@ public sealed class CommissionCalculatorTests
     }
 
     [Theory]
+    [InlineData(-500, 0)]        // a vendor listing a negative commission: nothing, never a charge
+    [InlineData(11_600, 11_600)] // the whole price at most
+    [InlineData(50_000, 11_600)] // more than the pack costs: capped at the recharge's amount
+    public void A_vendors_pack_commission_is_never_below_zero_nor_above_the_amount_alone_or_split_down_a_tree(long vendorPoisha, long expected)
+    {
+        var pack = Money.FromTaka(116);
+
+        Assert.Equal(expected, CommissionCalculator.For(Plan(PackCommissionMode.VendorPackCommission), MobileOperator.Robi, NumberType.Prepaid, pack, new Money(vendorPoisha)).Poisha);
+        var shares = CommissionCalculator.Split(pack, [new CommissionRateValue(200), new CommissionRateValue(300)], new Money(vendorPoisha));
+        Assert.Equal(expected, shares.Sum(s => s.Poisha));
+        Assert.All(shares, s => Assert.True(s.Poisha >= 0));
+    }
+
+    [Theory]
     [InlineData("2.75", 275)]
     [InlineData("2.5 %", 250)]
     [InlineData("0", 0)]

@@ -63,6 +63,38 @@ public sealed class AdminDashboardTests(ReportsAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Open_contradictions_are_counted_on_the_review_tile_until_settled()
+    {
+        var a = await fixture.ResellerAsync();
+        // Another day than the volume test's: the fixture's database is shared by the class.
+        var refunded = Recharge(a.UserId, a.WalletId, Dhaka(2026, 3, 10, 11), 80, RechargeStatus.Failed);
+        var delivered = Recharge(a.UserId, a.WalletId, Dhaka(2026, 3, 10, 12), 60, RechargeStatus.Succeeded, commissionPoisha: 150);
+        await fixture.AddAsync(refunded, delivered);
+        var reviews = ctx.Services.GetRequiredService<ReviewQueueService>();
+        var before = await reviews.OpenContradictionsAsync();
+        await using (var db = await fixture.App.DbAsync())
+        {
+            db.AddRange(
+                RechargeContradiction.Record(refunded, refunded.Attempts.Single(), providerSaysDelivered: true, "SUCCESS", ReportsAppFixture.NowUtc),
+                RechargeContradiction.Record(delivered, delivered.Attempts.Single(), providerSaysDelivered: false, "FAILED", ReportsAppFixture.NowUtc));
+            await db.SaveChangesAsync();
+        }
+
+        var page = ctx.Render<AdminDashboard>();
+
+        page.WaitForAssertion(() => Assert.Equal($"{before + 2} contradictions to settle", Text(page, "tile-review-detail")), Wait);
+
+        await using (var db = await fixture.App.DbAsync())
+        {
+            var settled = await db.Set<RechargeContradiction>().SingleAsync(c => c.RechargeId == delivered.Id);
+            Assert.True((await reviews.ResolveContradictionAsync(await fixture.App.AdminActorAsync(), settled.Id, correct: false, "Operator confirms delivery")).Succeeded);
+        }
+
+        var again = ctx.Render<AdminDashboard>();
+        again.WaitForAssertion(() => Assert.Equal(before + 1 == 1 ? "1 contradiction to settle" : $"{before + 1} contradictions to settle", Text(again, "tile-review-detail")), Wait);
+    }
+
+    [Fact]
     public async Task A_ledger_audit_that_finds_a_wallet_off_its_entries_is_shown_above_the_figures()
     {
         var a = await fixture.ResellerAsync();

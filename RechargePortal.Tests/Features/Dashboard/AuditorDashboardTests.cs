@@ -44,7 +44,14 @@ public sealed class AuditorDashboardTests(ReportsAppFixture fixture) : IClassFix
 
         var page = ctx.Render<AuditorDashboard>();
 
-        page.WaitForAssertion(() => Assert.Equal("৳400.00", Text(page, "tile-sales-value")), Wait);
+        // The tiles load one by one: wait until the last of them has its figure.
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("৳400.00", Text(page, "tile-sales-value"));
+            Assert.Equal("৳1,400.00", Text(page, "tile-month-value"));
+            Assert.Equal("1 difference", Text(page, "tile-reconciliation-value"));
+            Assert.Equal("৳2,000.00", Text(page, "tile-wallets-value"));
+        }, Wait);
         Assert.Equal("2 successful recharges", Text(page, "tile-sales-detail"));
         Assert.Equal("/reports/transactions?from=2026-03-18&to=2026-03-18", Link(page, "tile-sales"));
         Assert.Equal("66.7%", Text(page, "tile-rate-value"));

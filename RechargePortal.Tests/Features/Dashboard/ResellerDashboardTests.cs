@@ -42,7 +42,12 @@ public sealed class ResellerDashboardTests(ReportsAppFixture fixture) : IClassFi
 
         var page = ctx.Render<ResellerDashboard>();
 
-        page.WaitForAssertion(() => Assert.Equal("৳300.00", Text(page, "tile-sales-value")), Wait);
+        // The tiles and the list load one after the other (and a live refresh may render between them): wait for both.
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("৳300.00", Text(page, "tile-sales-value"));
+            Assert.Equal(mine.Length, page.FindAll("[data-testid=latest-recharge]").Count);
+        }, Wait);
         Assert.Equal("2 successful recharges", Text(page, "tile-sales-caption"));
         Assert.Equal("৳7.50", Text(page, "tile-commission-value"));
         Assert.Equal("66.7%", Text(page, "tile-rate-value"));
@@ -62,10 +67,13 @@ public sealed class ResellerDashboardTests(ReportsAppFixture fixture) : IClassFi
         await fixture.AddAsync(later);
         notifier.Notify(new RechargeChange(later.Id, me.UserId, RechargeStatus.Succeeded));
 
-        page.WaitForAssertion(() => Assert.Equal("৳700.00", Text(page, "tile-sales-value")), Wait);
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("৳700.00", Text(page, "tile-sales-value"));
+            Assert.Equal(later.Reference, page.Find("[data-testid=latest-recharge]").GetAttribute("data-reference"));
+        }, Wait);
         Assert.Equal("৳17.50", Text(page, "tile-commission-value"));
         Assert.Equal("75.0%", Text(page, "tile-rate-value"));
-        Assert.Equal(later.Reference, page.Find("[data-testid=latest-recharge]").GetAttribute("data-reference"));
     }
 
     [Fact]

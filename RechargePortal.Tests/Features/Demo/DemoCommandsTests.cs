@@ -14,6 +14,7 @@ public sealed class DemoCommandsTests : IDisposable
     [Theory]
     [InlineData(DemoCommands.SeedDemo)]
     [InlineData(DemoCommands.BenchReports)]
+    [InlineData(DemoCommands.BenchPipeline)]
     public async Task A_demo_command_refuses_to_run_in_Production_says_why_and_touches_no_database(string command)
     {
         var (exitCode, _, error) = await RunAsync("Production", command, "--database", database, "--recharges", "20");
@@ -33,7 +34,7 @@ public sealed class DemoCommandsTests : IDisposable
         Assert.True(File.Exists(database));
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string environment, params string[] args)
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(string environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -53,7 +54,7 @@ public sealed class DemoCommandsTests : IDisposable
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output, await error);
     }

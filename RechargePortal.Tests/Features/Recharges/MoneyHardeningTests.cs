@@ -117,6 +117,29 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pack_chosen_from_one_provider_goes_to_that_provider_only_though_another_lists_a_pack_at_the_same_price()
+    {
+        // Both list a ৳19 GP pack (Ecare first in the route); the reseller chose Flexi's, which Flexi refuses safely.
+        await AddPackAsync("Ecare", pricePoisha: 1_900, internet: "2 GB");
+        var flexiPack = await AddPackAsync("Flexi", pricePoisha: 1_900, internet: "1 GB");
+        h.FlexiSubmit = FakeUpstream.Body("""{"success":false,"status":2,"message":"Not User"}""");
+        var form = PipelineHarness.Form(amount: "19");
+        form.OfferPackId = flexiPack;
+
+        var id = await h.PlaceAsync(form);
+
+        var r = await h.LoadAsync(id);
+        Assert.Equal("Flexi", r.OfferPackProvider);
+        Assert.Contains("1 GB", r.OfferPack);
+        Assert.Equal("Flexi", r.Attempts.Single().Provider);
+        // Ecare's ৳19 pack is another pack: the recharge fails and is refunded instead.
+        Assert.Equal(0, h.SubmissionsSeenBy(h.Ecare));
+        Assert.Equal(RechargeStatus.Failed, r.Status);
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
     public async Task When_the_only_provider_listing_a_pack_refuses_it_the_recharge_fails_instead_of_buying_balance_elsewhere()
     {
         await AddPackAsync("Flexi", pricePoisha: 1_900);
@@ -154,6 +177,39 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
             var error = await db.Database.SqlQuery<string>($"""SELECT "LastError" AS "Value" FROM "Recharges" WHERE "Id" = {bad}""").SingleAsync();
             Assert.Contains("Status check", error);
         }
+    }
+
+    [Fact]
+    public async Task A_recharge_whose_check_keeps_throwing_is_retried_every_5_minutes_not_every_sweep_and_goes_to_review_after_its_deadline()
+    {
+        await using var one = await PipelineHarness.StartAsync();
+        var bad = await one.PlaceAsync();
+        await using (var db = await one.App.DbAsync())
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"""UPDATE "Recharges" SET "Operator" = 'Nokia' WHERE "Id" = {bad}""");
+        }
+
+        var errors = 0;
+        for (var minute = 0; minute < 10; minute++)
+        {
+            errors += (await one.AdvanceAndSweepAsync(TimeSpan.FromMinutes(1))).Errors;
+        }
+
+        // Due at its first check, then at most once every 5 minutes: 2 or 3 tries in 10 sweeps, not 10.
+        Assert.InRange(errors, 2, 3);
+        async Task<string> StatusAsync()
+        {
+            await using var db = await one.App.DbAsync();
+            return await db.Database.SqlQuery<string>($"""SELECT "Status" AS "Value" FROM "Recharges" WHERE "Id" = {bad}""").SingleAsync();
+        }
+
+        Assert.Equal(nameof(RechargeStatus.Processing), await StatusAsync());
+
+        await one.SweepUntilAsync(TimeSpan.FromMinutes(40));
+
+        // Past its 30-minute deadline a person looks at it; the amount stays held meanwhile.
+        Assert.Equal(nameof(RechargeStatus.NeedsReview), await StatusAsync());
+        Assert.Equal(Money.FromTaka(900), await one.BalanceAsync());
     }
 
     [Fact]
@@ -418,6 +474,16 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
         var health = await HealthAsync();
         Assert.Equal("degraded", health.GetProperty("status").GetString());
         Assert.Contains($"wallet {h.WalletId}", health.GetProperty("ledger").GetString());
+
+        // Another instance on the same database, which ran no audit itself, reports the stored one (its dashboard too).
+        await using var other = h.NewApp();
+        Assert.Null(other.Services.GetRequiredService<LedgerAuditService>().Last);
+        var response = await other.CreateBrowserlikeClient().GetAsync("/health");
+        var elsewhere = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("degraded", elsewhere.GetProperty("status").GetString());
+        Assert.Contains($"wallet {h.WalletId}", elsewhere.GetProperty("ledger").GetString());
+        var latest = await other.Services.GetRequiredService<LedgerAuditService>().LatestAsync();
+        Assert.Equal((false, 1), (latest!.Clean, latest.Differences));
     }
 
     // ---- Helpers ----
@@ -436,13 +502,15 @@ public sealed class MoneyHardeningTests : IAsyncLifetime
             SELECT "Id", {kind}, {amount}, "BalancePoisha" + {amount}, '2026-11-22 06:00:00', 'sql', 'hand edit', CAST({rechargeId} AS BIGINT) FROM "Wallets" LIMIT 1
             """);
 
-    private async Task AddPackAsync(string provider, long pricePoisha)
+    private async Task<long> AddPackAsync(string provider, long pricePoisha, string internet = "1 GB")
     {
         await using var db = await h.App.DbAsync();
-        db.Add(OfferPack.From(provider,
-            new OfferPackInfo(MobileOperator.Grameenphone, NumberType.Prepaid, OfferType.Internet, pricePoisha, 50, null, "1 GB", null, null, "3 Days", null, true),
-            PipelineHarness.At(0)));
+        var pack = OfferPack.From(provider,
+            new OfferPackInfo(MobileOperator.Grameenphone, NumberType.Prepaid, OfferType.Internet, pricePoisha, 50, null, internet, null, null, "3 Days", null, true),
+            PipelineHarness.At(0));
+        db.Add(pack);
         await db.SaveChangesAsync();
+        return pack.Id;
     }
 
     /// <summary>What an instance that died between a safe refusal and the next attempt leaves: the hold and refused attempts.</summary>

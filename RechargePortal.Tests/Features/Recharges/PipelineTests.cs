@@ -53,30 +53,42 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task Failure_is_refunded_exactly_once_even_when_checks_run_concurrently()
     {
         var id = await h.PlaceAsync();
-        // The vendor answers only once all four checks have asked: every check is in flight before any applies its answer.
+        // The vendor holds its answer until the other three checks have come back: all four run at the same time.
         var asked = 0;
-        var allAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var othersBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         h.EcareStatus = async context =>
         {
-            if (Interlocked.Increment(ref asked) == 4)
-            {
-                allAsked.TrySetResult();
-            }
-
-            await allAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Interlocked.Increment(ref asked);
+            await othersBack.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await FakeUpstream.Body(PipelineHarness.EcareFailed)(context);
         };
         h.Time.Advance(TimeSpan.FromSeconds(5));
 
-        var outcomes = await Task.WhenAll(
+        var checks = new[]
+        {
             h.Processor.CheckAsync(id, dueOnly: false), h.Processor.CheckAsync(id, dueOnly: false),
-            h.Processor.CheckAsync(id, dueOnly: true), h.Processor.CheckAsync(id, dueOnly: true));
+            h.Processor.CheckAsync(id, dueOnly: true), h.Processor.CheckAsync(id, dueOnly: true),
+        };
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (checks.Count(c => c.IsCompleted) < 3 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
 
-        Assert.Single(outcomes, o => o == CheckOutcome.Failed);
-        Assert.All(outcomes.Where(o => o != CheckOutcome.Failed), o => Assert.Equal(CheckOutcome.Raced, o));
+        var firstThree = checks.Where(c => c.IsCompleted).Select(c => c.Result).ToList();
+        var stillAsking = checks.Where(c => !c.IsCompleted).ToList();
+        othersBack.SetResult();
+        var last = await Assert.Single(stillAsking);
+
+        // One check claimed the recharge and asked; the others saw the claim and asked nothing.
+        Assert.Equal([CheckOutcome.BeingChecked, CheckOutcome.BeingChecked, CheckOutcome.BeingChecked], firstThree);
+        Assert.Equal(CheckOutcome.Failed, last);
+        Assert.Equal(1, asked);
         var done = await h.LoadAsync(id);
         Assert.Equal(RechargeStatus.Failed, done.Status);
         Assert.Contains("Recharge failed at operator", done.StatusReason);
+        Assert.Null(done.CheckClaimedBy);
+        Assert.Null(done.CheckClaimedUntilUtc);
         // The reseller is told what happened, not which provider serves them nor its raw text.
         var seen = await h.Recharges.FindAsync(h.Reseller, id);
         Assert.Equal("The operator did not deliver it.", seen!.StatusReason);
@@ -86,6 +98,67 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
         Assert.Equal([LedgerKind.RechargeHold, LedgerKind.RechargeRefund], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
         await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_recharge_failed_before_it_was_ever_sent_gets_its_late_check_without_an_error()
+    {
+        // Both providers paused: it fails and is refunded without ever being sent (no attempt to ask about).
+        var providers = h.App.Services.GetRequiredService<ProviderAdminService>();
+        var admin = await h.App.AdminActorAsync();
+        Assert.True((await providers.SetPausedAsync(admin, "Ecare", true)).Succeeded);
+        Assert.True((await providers.SetPausedAsync(admin, "Flexi", true)).Succeeded);
+        var id = await h.PlaceAsync();
+        var failed = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Failed, failed.Status);
+        Assert.Empty(failed.Attempts);
+
+        // An hour later its late check has nothing to ask: it is marked, and nothing is logged as an error.
+        var report = await h.AdvanceAndSweepAsync(TimeSpan.FromMinutes(61));
+
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(1, report.LateChecked);
+        var late = await h.LoadAsync(id);
+        Assert.NotNull(late.LateCheckedAtUtc);
+        Assert.Null(late.LastError);
+        Assert.Null(late.CheckClaimedBy);
+        Assert.Equal(Money.FromTaka(1_000), await h.BalanceAsync());
+        await h.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task A_check_claim_left_by_a_dead_instance_holds_until_its_lease_lapses_then_the_sweep_takes_the_recharge()
+    {
+        var id = await h.PlaceAsync();
+        h.EcareStatus = FakeUpstream.Body(PipelineHarness.EcareSuccess);
+        // Another instance claimed it and died while asking (killed: its claim was never given back).
+        var lapses = PipelineHarness.At(5).AddSeconds(90);
+        await using (var db = await h.App.DbAsync())
+        {
+            await db.Set<Recharge>().Where(r => r.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.CheckClaimedBy, "portal-b/killed")
+                .SetProperty(r => r.CheckClaimedUntilUtc, lapses));
+        }
+
+        // While the lease runs, no sweep and no scheduled check asks: the other instance may still be asking.
+        var report = await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, report.Checked);
+        Assert.Equal(CheckOutcome.BeingChecked, await h.Processor.CheckAsync(id, dueOnly: true));
+        await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, StatusQueries());
+        Assert.Equal(RechargeStatus.Processing, (await h.LoadAsync(id)).Status);
+
+        // Once it lapses, the next sweep claims it, asks once and settles it.
+        report = await h.AdvanceAndSweepAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, report.Checked);
+        Assert.Equal(1, StatusQueries());
+        var done = await h.LoadAsync(id);
+        Assert.Equal(RechargeStatus.Succeeded, done.Status);
+        Assert.Null(done.CheckClaimedBy);
+        Assert.Equal([LedgerKind.RechargeHold, LedgerKind.Commission], (await h.EntriesOfAsync(id)).Select(e => e.Kind));
+        await h.AssertConsistentAsync();
+
+        int StatusQueries() => h.Ecare.Requests.Count(r => r.Query.GetValueOrDefault("service") == "MRCSTATUS");
     }
 
     [Fact]

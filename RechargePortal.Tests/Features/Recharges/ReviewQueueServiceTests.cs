@@ -54,6 +54,38 @@ public sealed class ReviewQueueServiceTests(ReviewAppFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task While_another_worker_asks_the_provider_checking_and_resolving_wait_and_change_nothing()
+    {
+        var item = await fixture.RechargeInReviewAsync();
+        var admin = await fixture.App.AdminActorAsync();
+        var before = (await Reviews.DetailAsync(admin, item.Id))!.ChecksDone;
+        await ClaimAsync(item.Id, "portal-b/asking", DateTime.UtcNow.AddYears(10));
+
+        Assert.Equal(CheckOutcome.BeingChecked, await Reviews.CheckNowAsync(admin, item.Id));
+        var result = await Reviews.ResolveAsync(admin, item.Id, false, "Vendor says it never arrived, ticket 9", overrideAnswer: true);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(ReviewQueueService.BeingCheckedMessage, result.Error);
+        var after = (await Reviews.DetailAsync(admin, item.Id))!;
+        Assert.Equal(RechargeStatus.NeedsReview, after.Recharge.Status);
+        Assert.Equal(before, after.ChecksDone);
+        Assert.Equal(0, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
+
+        // Once that worker is done, the decision goes through.
+        await ClaimAsync(item.Id, null, null);
+        Assert.True((await Reviews.ResolveAsync(admin, item.Id, false, "Vendor says it never arrived, ticket 9", overrideAnswer: true)).Succeeded);
+        Assert.Equal(1, await LedgerCountAsync(item.Id, LedgerKind.RechargeRefund));
+        await fixture.App.AssertLedgerConsistentAsync(item.WalletId);
+    }
+
+    private async Task ClaimAsync(long id, string? by, DateTime? until)
+    {
+        await using var db = await fixture.App.DbAsync();
+        await db.Set<Recharge>().Where(r => r.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CheckClaimedBy, by).SetProperty(r => r.CheckClaimedUntilUtc, until));
+    }
+
+    [Fact]
     public async Task Checking_now_is_refused_to_a_reseller()
     {
         var item = await fixture.RechargeInReviewAsync();

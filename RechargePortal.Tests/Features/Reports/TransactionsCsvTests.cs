@@ -71,15 +71,23 @@ public sealed class TransactionsCsvTests(PortalAppFactory app) : IClassFixture<P
     }
 
     [Fact]
-    public async Task Resellers_cannot_export_and_admins_can()
+    public async Task A_reseller_exports_only_their_own_subtree_and_admins_everything()
     {
+        var otherEmail = await app.CreateUserAsync(Roles.Reseller);
+        string other;
+        await using (var db = await app.DbAsync())
+        {
+            other = db.Users.Single(u => u.Email == otherEmail).Id;
+        }
+
         var reseller = await app.SignedInClientAsync(await app.CreateUserAsync(Roles.Reseller), PortalAppFactory.UserPassword);
-        var denied = await reseller.GetAsync("/reports/transactions.csv?from=2025-10-01&to=2025-10-31");
-        Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
+        Assert.StartsWith("\uFEFFReference,", await reseller.GetStringAsync("/reports/transactions.csv?from=2025-10-01&to=2025-10-31"));
+        var denied = await reseller.GetAsync($"/reports/transactions.csv?from=2025-10-01&to=2025-10-31&reseller={other}");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.DoesNotContain("Reference,", await denied.Content.ReadAsStringAsync());
 
         var admin = await app.SignedInClientAsync(PortalAppFactory.AdminEmail, PortalAppFactory.AdminPassword);
-        Assert.StartsWith("\uFEFFReference,", await admin.GetStringAsync("/reports/transactions.csv?from=2025-10-01&to=2025-10-31"));
+        Assert.StartsWith("\uFEFFReference,", await admin.GetStringAsync($"/reports/transactions.csv?from=2025-10-01&to=2025-10-31&reseller={other}"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using RechargePortal.Components.Shared;
@@ -23,17 +24,6 @@ public sealed class TreeReportTests : IAsyncLifetime
 
     private ReportService Reports => h.App.Services.GetRequiredService<ReportService>();
 
-    private async Task<long> PlanAsync(string rate)
-    {
-        var commissions = h.App.Services.GetRequiredService<CommissionService>();
-        var admin = await h.App.AdminActorAsync();
-        var name = $"GP {rate} {Guid.NewGuid():N}";
-        Assert.True((await commissions.CreatePlanAsync(admin, name, PackCommissionMode.PlanRate)).Succeeded);
-        var id = (await commissions.ListAsync()).Single(p => p.Name == name).Id;
-        Assert.True((await commissions.SetRateAsync(admin, id, MobileOperator.Grameenphone, NumberType.Prepaid, rate)).Succeeded);
-        return id;
-    }
-
     private async Task FundAsync(TreeReseller r) =>
         Assert.True((await h.App.Services.GetRequiredService<WalletService>()
             .CreditAsync(await h.App.AdminActorAsync(), r.WalletId, Money.FromTaka(5_000), null, "opening", Guid.NewGuid().ToString())).Succeeded);
@@ -58,10 +48,10 @@ public sealed class TreeReportTests : IAsyncLifetime
     public async Task Per_recharge_admins_and_auditors_see_each_levels_commission_and_a_parent_only_its_own_margin()
     {
         // Distributor 3.00 %, dealer 2.50 %, retailer 2.00 %: ৳1,000 pays ৳5.00, ৳5.00 and ৳20.00.
-        var distributor = await h.App.CreateResellerUnderAsync(null, planId: await PlanAsync("3.00"), name: "distributor");
-        var dealer = await h.App.CreateResellerUnderAsync(distributor, planId: await PlanAsync("2.50"), name: "dealer");
-        var otherDealer = await h.App.CreateResellerUnderAsync(distributor, planId: await PlanAsync("2.50"), name: "other-dealer");
-        var retailer = await h.App.CreateResellerUnderAsync(dealer, planId: await PlanAsync("2.00"), name: "retailer");
+        var distributor = await h.App.CreateResellerUnderAsync(null, planId: await h.App.GrameenphonePlanAsync("3.00"), name: "distributor");
+        var dealer = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "dealer");
+        var otherDealer = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "other-dealer");
+        var retailer = await h.App.CreateResellerUnderAsync(dealer, planId: await h.App.GrameenphonePlanAsync("2.00"), name: "retailer");
         await FundAsync(retailer);
         var id = await SucceededThousandAsync(retailer);
         var auditor = await h.App.NewActorAsync(Roles.Auditor);
@@ -126,7 +116,80 @@ public sealed class TreeReportTests : IAsyncLifetime
         var parsed = ReportFilter.Parse(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)), out var error);
         Assert.Null(error);
         Assert.Equal(dealer.UserId, parsed!.SubtreeOf);
-        // Still readers only: a reseller cannot open the reports with a subtree of their own.
-        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TransactionsAsync(dealer.Actor, Today(dealer.UserId), TransactionSort.Time, false, 0, 50));
+    }
+
+    [Fact]
+    public async Task A_parent_reads_the_sales_of_its_subtree_with_its_own_margin_and_no_provider_and_nothing_of_siblings_or_ancestors()
+    {
+        // Distributor 3.00 %, dealer 2.50 %, retailer 2.00 %: on ৳1,000 by the retailer the dealer earns ৳5.00, on its own ৳25.00.
+        var distributor = await h.App.CreateResellerUnderAsync(null, planId: await h.App.GrameenphonePlanAsync("3.00"), name: "distributor");
+        var dealer = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "dealer");
+        var sibling = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "sibling");
+        var retailer = await h.App.CreateResellerUnderAsync(dealer, planId: await h.App.GrameenphonePlanAsync("2.00"), name: "retailer");
+        foreach (var r in new[] { distributor, dealer, sibling, retailer })
+        {
+            await FundAsync(r);
+        }
+
+        var byDistributor = await SucceededThousandAsync(distributor);
+        var byDealer = await SucceededThousandAsync(dealer);
+        var bySibling = await SucceededThousandAsync(sibling);
+        var byRetailer = await SucceededThousandAsync(retailer);
+
+        var rows = await Reports.TransactionsAsync(dealer.Actor, Today(), TransactionSort.Time, false, 0, 200);
+        Assert.Equal([(byDealer, Money.FromTaka(25)), (byRetailer, Money.FromTaka(5))], rows.Select(r => (r.Id, r.Commission)));
+        Assert.All(rows, r => Assert.Null(r.Provider));
+        var totals = await Reports.TotalsAsync(dealer.Actor, Today());
+        Assert.Equal((2, Money.FromTaka(2_000), Money.FromTaka(30)), (totals.Count, totals.Sales, totals.Commission));
+        var exported = new List<(long, Money, string?)>();
+        await foreach (var row in await Reports.StreamAsync(dealer.Actor, Today()))
+        {
+            exported.Add((row.Id, row.Commission, row.Provider));
+        }
+
+        Assert.Equal([(byDealer, Money.FromTaka(25), null), (byRetailer, Money.FromTaka(5), null)], exported);
+
+        // The distributor sees the whole tree below it with its margins: ৳30 on its own, ৳5 on each below.
+        var top = await Reports.TransactionsAsync(distributor.Actor, Today(), TransactionSort.Time, false, 0, 200);
+        Assert.Equal(
+            [(byDistributor, Money.FromTaka(30)), (byDealer, Money.FromTaka(5)), (bySibling, Money.FromTaka(5)), (byRetailer, Money.FromTaka(5))],
+            top.Select(r => (r.Id, r.Commission)));
+        Assert.Equal([byRetailer], (await Reports.TransactionsAsync(distributor.Actor, Today(retailer.UserId), TransactionSort.Time, false, 0, 200)).Select(r => r.Id));
+        Assert.Equal(
+            new[] { dealer.Email, retailer.Email }.Order(),
+            (await Reports.ResellersAsync(dealer.Actor)).Select(r => r.Email).Order());
+
+        // A sibling's or an ancestor's subtree or rows are refused, not filtered to nothing.
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TransactionsAsync(dealer.Actor, Today(sibling.UserId), TransactionSort.Time, false, 0, 50));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.TotalsAsync(retailer.Actor, Today(dealer.UserId)));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.StreamAsync(dealer.Actor, new ReportFilter { From = Today().From, To = Today().To, ResellerId = distributor.UserId }));
+        // Summary and reconciliation stay the readers'.
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Reports.SummaryAsync(dealer.Actor, Today()));
+    }
+
+    [Fact]
+    public async Task Over_HTTP_a_parent_exports_its_subtree_with_its_margin_and_gets_403_for_a_siblings()
+    {
+        var distributor = await h.App.CreateResellerUnderAsync(null, planId: await h.App.GrameenphonePlanAsync("3.00"), name: "distributor");
+        var dealer = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "dealer");
+        var sibling = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "sibling");
+        var retailer = await h.App.CreateResellerUnderAsync(dealer, planId: await h.App.GrameenphonePlanAsync("2.00"), name: "retailer");
+        await FundAsync(retailer);
+        await FundAsync(sibling);
+        var byRetailer = await SucceededThousandAsync(retailer);
+        await SucceededThousandAsync(sibling);
+        using var client = await h.App.SignedInClientAsync(dealer.Email, PortalAppFactory.UserPassword);
+        var query = Today().ToQueryString();
+
+        var csv = await client.GetStringAsync(TransactionsCsv.Path + query);
+        var siblings = await client.GetAsync(TransactionsCsv.Path + Today(sibling.UserId).ToQueryString());
+
+        var lines = csv.Trim('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        var reference = (await Reports.TransactionsAsync(await h.App.AdminActorAsync(), Today(retailer.UserId), TransactionSort.Time, false, 0, 5)).Single(r => r.Id == byRetailer).Reference;
+        Assert.StartsWith(reference + ",", lines[1]);
+        Assert.Contains(",5.00,Successful,,", lines[1]); // the dealer's margin, and no provider
+        Assert.DoesNotContain(sibling.Email, csv);
+        Assert.Equal(HttpStatusCode.Forbidden, siblings.StatusCode);
     }
 }

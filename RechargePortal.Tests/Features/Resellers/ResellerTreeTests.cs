@@ -42,7 +42,11 @@ public sealed class ResellerTreeTests(PortalAppFactory app) : IClassFixture<Port
 
         var byAdmin = await Users.CreateAsync(await app.AdminActorAsync(), new NewUserForm
         {
-            Email = email, FullName = "Too deep", Role = Roles.Reseller, Password = PortalAppFactory.UserPassword, ParentId = level4.UserId,
+            Email = email,
+            FullName = "Too deep",
+            Role = Roles.Reseller,
+            Password = PortalAppFactory.UserPassword,
+            ParentId = level4.UserId,
         });
         var byParent = await Users.CreateChildAsync(level4.Actor, new NewResellerForm { Email = email, FullName = "Too deep", Password = PortalAppFactory.UserPassword });
 
@@ -62,7 +66,10 @@ public sealed class ResellerTreeTests(PortalAppFactory app) : IClassFixture<Port
         var refused = await Users.CreateChildAsync(notAllowed.Actor, new NewResellerForm { Email = email, FullName = "Child", Password = PortalAppFactory.UserPassword });
         var created = await Users.CreateChildAsync(parent.Actor, new NewResellerForm
         {
-            Email = email, FullName = "Child", Password = PortalAppFactory.UserPassword, CanCreateSubResellers = true,
+            Email = email,
+            FullName = "Child",
+            Password = PortalAppFactory.UserPassword,
+            CanCreateSubResellers = true,
         });
 
         Assert.False(refused.Succeeded);

@@ -25,23 +25,12 @@ public sealed class TreeCommissionTests : IAsyncLifetime
 
     private CommissionService Commissions => h.App.Services.GetRequiredService<CommissionService>();
 
-    private async Task<long> PlanAsync(string rate)
-    {
-        var admin = await h.App.AdminActorAsync();
-        var name = $"GP {rate} {Guid.NewGuid():N}";
-        Assert.True((await Commissions.CreatePlanAsync(admin, name, PackCommissionMode.PlanRate)).Succeeded);
-        var id = (await Commissions.ListAsync()).Single(p => p.Name == name).Id;
-        var set = await Commissions.SetRateAsync(admin, id, MobileOperator.Grameenphone, NumberType.Prepaid, rate);
-        Assert.True(set.Succeeded, set.Problem);
-        return id;
-    }
-
     /// <summary>Distributor 3.00 %, dealer 2.50 %, retailer 2.00 % (Grameenphone prepaid); the retailer holds ৳5,000.</summary>
     private async Task<(TreeReseller Distributor, TreeReseller Dealer, TreeReseller Retailer)> ChainAsync()
     {
-        var distributor = await h.App.CreateResellerUnderAsync(null, planId: await PlanAsync("3.00"), name: "distributor");
-        var dealer = await h.App.CreateResellerUnderAsync(distributor, planId: await PlanAsync("2.50"), name: "dealer");
-        var retailer = await h.App.CreateResellerUnderAsync(dealer, planId: await PlanAsync("2.00"), name: "retailer");
+        var distributor = await h.App.CreateResellerUnderAsync(null, planId: await h.App.GrameenphonePlanAsync("3.00"), name: "distributor");
+        var dealer = await h.App.CreateResellerUnderAsync(distributor, planId: await h.App.GrameenphonePlanAsync("2.50"), name: "dealer");
+        var retailer = await h.App.CreateResellerUnderAsync(dealer, planId: await h.App.GrameenphonePlanAsync("2.00"), name: "retailer");
         var credit = await h.App.Services.GetRequiredService<WalletService>()
             .CreditAsync(await h.App.AdminActorAsync(), retailer.WalletId, Money.FromTaka(5_000), null, "opening", Guid.NewGuid().ToString());
         Assert.True(credit.Succeeded, credit.Problem);
@@ -139,13 +128,16 @@ public sealed class TreeCommissionTests : IAsyncLifetime
     {
         var (_, dealer, retailer) = await ChainAsync();
         var admin = await h.App.AdminActorAsync();
-        var generous = await PlanAsync("2.75");
+        var generous = await h.App.GrameenphonePlanAsync("2.75");
         var retailerPlan = (await Commissions.ListAsync()).Single(p => p.Resellers.Contains(retailer.Email)).Id;
 
         var assigned = await Commissions.AssignAsync(admin, retailer.WalletId, generous);
         var created = await h.App.Services.GetRequiredService<UserAdminService>().CreateChildAsync(dealer.Actor, new NewResellerForm
         {
-            Email = $"greedy-{Guid.NewGuid():N}@test.local", FullName = "Greedy", Password = PortalAppFactory.UserPassword, CommissionPlanId = generous,
+            Email = $"greedy-{Guid.NewGuid():N}@test.local",
+            FullName = "Greedy",
+            Password = PortalAppFactory.UserPassword,
+            CommissionPlanId = generous,
         });
         var raised = await Commissions.SetRateAsync(admin, retailerPlan, MobileOperator.Grameenphone, NumberType.Prepaid, "2.60");
         var raisedToParent = await Commissions.SetRateAsync(admin, retailerPlan, MobileOperator.Grameenphone, NumberType.Prepaid, "2.50");

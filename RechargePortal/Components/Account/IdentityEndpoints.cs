@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using RechargePortal.Data;
+using RechargePortal.Security;
 
 namespace RechargePortal.Components.Account;
 
@@ -17,6 +18,8 @@ internal static class IdentityEndpoints
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("~/Account/Login");
         });
+        // Open pages' script reports the person's input here (a post without a session answers 401, not a redirect).
+        endpoints.MapPost(UserActivity.Path, UserActivity.Report).AllowAnonymous();
         return account;
     }
 }

@@ -17,6 +17,7 @@ public static class NavItems
         new("Recharge", "/recharge", Icons.Material.Filled.Send, [Roles.Reseller]),
         new("My recharges", "/recharges", Icons.Material.Filled.History, [Roles.Reseller]),
         new("Dashboard", "/", Icons.Material.Filled.Dashboard, Roles.All),
+        new("Sales report", "/reports/transactions", Icons.Material.Filled.ReceiptLong, [Roles.Reseller]),
         new("My wallet", "/wallet", Icons.Material.Filled.AccountBalanceWallet, [Roles.Reseller]),
         new("My resellers", "/my-resellers", Icons.Material.Filled.AccountTree, [Roles.Reseller]),
         new("Balance requests", "/balance-requests", Icons.Material.Filled.RequestQuote, [Roles.Reseller, Roles.Admin]),

@@ -606,6 +606,13 @@ namespace RechargePortal.Data.Migrations
                     b.Property<DateOnly>("BusinessDay")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CheckClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CheckClaimedUntilUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ChecksDone")
                         .HasColumnType("INTEGER");
 
@@ -662,6 +669,10 @@ namespace RechargePortal.Data.Migrations
 
                     b.Property<string>("OfferPack")
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OfferPackProvider")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Operator")
@@ -1007,6 +1018,33 @@ namespace RechargePortal.Data.Migrations
                     b.ToTable("RefusedPlacements", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerAuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Differences")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Wallets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtUtc");
+
+                    b.ToTable("LedgerAudits", (string)null);
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1069,18 +1107,21 @@ namespace RechargePortal.Data.Migrations
 
                     b.HasIndex("RechargeId", "Kind")
                         .IsUnique()
-                        .HasFilter("RechargeId IS NOT NULL AND Kind <> 'Commission'");
-
-                    b.HasIndex("RechargeId", "WalletId")
-                        .IsUnique()
-                        .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
-                        .HasFilter("Kind = 'Commission'");
+                        .HasFilter("RechargeId IS NOT NULL AND Kind NOT IN ('Commission', 'Adjustment')");
 
                     b.HasIndex("TransferId", "Kind")
                         .IsUnique()
                         .HasFilter("TransferId IS NOT NULL");
 
                     b.HasIndex("WalletId", "AtUtc");
+
+                    b.HasIndex(new[] { "RechargeId", "WalletId" }, "IX_LedgerEntries_OneAdjustmentPerRechargeAndWallet")
+                        .IsUnique()
+                        .HasFilter("Kind = 'Adjustment' AND RechargeId IS NOT NULL");
+
+                    b.HasIndex(new[] { "RechargeId", "WalletId" }, "IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
+                        .IsUnique()
+                        .HasFilter("Kind = 'Commission'");
 
                     b.ToTable("LedgerEntries", null, t =>
                         {
@@ -1262,6 +1303,26 @@ namespace RechargePortal.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ProviderRoutes", (string)null);
+                });
+
+            modelBuilder.Entity("RechargePortal.Security.UsedStepUpCode", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Code");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.ToTable("UsedStepUpCodes", (string)null);
                 });
 
             modelBuilder.Entity("RechargePortal.Security.UserSession", b =>

@@ -13,6 +13,12 @@ public static class DemoCommands
 {
     public const string SeedDemo = "seed-demo";
     public const string BenchReports = "bench-reports";
+    public const string BenchPipeline = "bench-pipeline";
+    public const string BenchBacklog = "bench-backlog";
+    public const string BenchCircuits = "bench-circuits";
+
+    /// <summary>The benchmarks that serve the app on loopback with <see cref="BenchUpstream"/> as its ECARE vendor.</summary>
+    private static readonly string[] ServedBenchmarks = [BenchPipeline, BenchBacklog, BenchCircuits];
 
     private const string Usage = """
         Usage:
@@ -21,14 +27,30 @@ public static class DemoCommands
               over the last --days Bangladesh days (default 90) to the database. Run again: another batch.
           dotnet run -c Release --project RechargePortal -- bench-reports [--recharges N] [--database PATH] [--runs N] [--seed N]
               Times the reports on a database of at least N recharges (default 1000000; seeds the rest first).
+          dotnet run -c Release --project RechargePortal -- bench-pipeline [--clients N] [--recharges N] [--rate N] [--upstream-latency-ms N] [--status-delay-ms N] [--database PATH | --postgres CONNECTION [--instances N]]
+              N API clients (default 8) place --recharges (default 2000) through POST /api/v1/recharges, at most --rate a second
+              (default: as fast as answered), and poll until final; then the database's own hold-transaction rate.
+              --instances: on PostgreSQL, N portal instances (default 1; the others as child processes on the same
+              database and Hangfire storage), the clients spread over them.
+          dotnet run -c Release --project RechargePortal -- bench-backlog [--recharges N] [--upstream-latency-ms N] [--database PATH]
+              Starts the app with N recharges (default 10000) in flight and times until all are final.
+          dotnet run -c Release --project RechargePortal -- bench-circuits [--circuits N] [--database PATH]
+              Opens N Blazor circuits (default 50) in headless Chromium (/usr/bin/chromium or CHROMIUM_PATH) as resellers:
+              server memory per circuit, and how long a burst of completions takes to reach every open page.
         --database: an SQLite file to use instead of the configured connection string (created if missing).
+        --postgres: a PostgreSQL connection string instead (bench-pipeline, bench-backlog): a database of its own, kept afterwards.
+              The bench-pipeline, -backlog and -circuits default to a new file in the temp folder, deleted afterwards.
+        --upstream-latency-ms: the fake ECARE vendor's latency per call (default 50); --status-delay-ms: how long after a
+              submission arrives the vendor reports it final (default 0).
         """;
 
     public static string RefusedInProduction(string command) =>
         $"{command} refuses to run in the Production environment: it adds demo resellers with a published password " +
         "and made-up money to the database. Run it against a development or demo database (ASPNETCORE_ENVIRONMENT=Development).";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is SeedDemo or BenchReports;
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is SeedDemo or BenchReports or BenchPipeline or BenchBacklog or BenchCircuits;
+
+    private static bool IsServedBenchmark(string command) => ServedBenchmarks.Contains(command);
 
     /// <summary>
     /// The web host's arguments. A command's options are not configuration keys, so the host gets none
@@ -41,12 +63,66 @@ public static class DemoCommands
             return args;
         }
 
-        var database = Parse(args, out _)?.Database;
-        return database is null ? [] : [$"--ConnectionStrings:{DataRegistration.ConnectionStringName}=Data Source={database}"];
+        var options = Parse(args, out _);
+        var database = options?.Database;
+        if (options is null || !IsServedBenchmark(options.Command))
+        {
+            return database is null ? [] : [$"--ConnectionStrings:{DataRegistration.ConnectionStringName}=Data Source={database}"];
+        }
+
+        // A benchmark's own database (unless named), Kestrel on a free loopback port, the fake vendor as the one ECARE account
+        // (as many calls at once as the checks make), and the abuse limits out of the way of a load that is the point.
+        string[] store = options.Postgres is { } postgres
+            ? [$"--{DatabaseOptions.Section}:Provider={DatabaseProvider.PostgreSql}", $"--ConnectionStrings:{DataRegistration.ConnectionStringName}={postgres}"]
+            : [$"--ConnectionStrings:{DataRegistration.ConnectionStringName}=Data Source={database ?? Path.Combine(Path.GetTempPath(), $"{TemporaryDatabasePrefix}{Guid.NewGuid():N}.db")}"];
+        var upstream = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{BenchUpstream.FreePort()}{BenchUpstream.Path}");
+        return
+        [
+            .. store,
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Providers:Ecare:Url={upstream}",
+            "--Providers:Ecare:AccessId=bench",
+            "--Providers:Ecare:AccessPass=bench",
+            "--Providers:Ecare:MaxConcurrentCalls=64",
+            "--Api:RequestsPerSecond=10000",
+            "--Api:Burst=100000",
+            "--RateLimits:RechargesPerResellerPerMinute=100000",
+            "--RateLimits:FailedRechargesPerResellerPerDay=1000000",
+            "--Recharge:DailyCountLimit=1000000",
+            "--Recharge:DailyAmountLimit=1000000000",
+        ];
     }
 
-    /// <summary>Runs the command named by the first argument; false when there is none (serve the web app).</summary>
-    public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
+    /// <summary>
+    /// The arguments of another portal instance serving what this benchmark serves (same database, vendor and limits),
+    /// read back from this app's configuration, on its own port and with its own instance id.
+    /// </summary>
+    internal static string[] InstanceArgs(IConfiguration configuration, int port, string instanceId)
+    {
+        var keys = new[]
+        {
+            $"{DatabaseOptions.Section}:Provider", $"ConnectionStrings:{DataRegistration.ConnectionStringName}", "Logging:LogLevel:Default",
+            "Providers:Ecare:Url", "Providers:Ecare:AccessId", "Providers:Ecare:AccessPass", "Providers:Ecare:MaxConcurrentCalls",
+            "Api:RequestsPerSecond", "Api:Burst", "RateLimits:RechargesPerResellerPerMinute", "RateLimits:FailedRechargesPerResellerPerDay",
+            "Recharge:DailyCountLimit", "Recharge:DailyAmountLimit",
+        };
+        return
+        [
+            .. keys.Where(k => configuration[k] is not null).Select(k => $"--{k}={configuration[k]}"),
+            string.Create(CultureInfo.InvariantCulture, $"--urls=http://127.0.0.1:{port}"),
+            $"--Portal:InstanceId={instanceId}",
+        ];
+    }
+
+    /// <summary>A benchmark's database when none is named: in the temp folder, deleted when it ends.</summary>
+    public const string TemporaryDatabasePrefix = "rechargeportal-bench-";
+
+    /// <summary>
+    /// True (with the exit code set) when the command named by the first argument must not run: its options are wrong,
+    /// or this is Production. Called before the database is initialized, so a refused command touches none.
+    /// </summary>
+    public static async Task<bool> RefuseCommandAsync(this WebApplication app, string[] args)
     {
         if (!IsCommand(args))
         {
@@ -69,18 +145,32 @@ public static class DemoCommands
             return true;
         }
 
+        return false;
+    }
+
+    /// <summary>Runs the command named by the first argument (after <see cref="RefuseCommandAsync"/>); false when there is none (serve the web app).</summary>
+    public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
+    {
+        if (!IsCommand(args) || Parse(args, out _) is not { } options)
+        {
+            return false;
+        }
+
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             stop.Cancel();
         };
-        await app.InitializeDatabaseAsync();
         try
         {
             if (options.Command == SeedDemo)
             {
                 await SeedAsync(app.Services, options, stop.Token);
+            }
+            else if (IsServedBenchmark(options.Command))
+            {
+                await RunServedBenchmarkAsync(app, options, stop.Token);
             }
             else
             {
@@ -95,6 +185,52 @@ public static class DemoCommands
         }
 
         return true;
+    }
+
+    /// <summary>Starts the fake vendor where <see cref="HostArgs"/> pointed the ECARE account, runs the benchmark (which starts the app), stops both.</summary>
+    private static async Task RunServedBenchmarkAsync(WebApplication app, CommandOptions options, CancellationToken ct)
+    {
+        var database = DatabaseName(app.Services);
+        var port = new Uri(app.Configuration["Providers:Ecare:Url"]!).Port;
+        var latency = TimeSpan.FromMilliseconds(options.UpstreamLatencyMs ?? 50);
+        try
+        {
+            await using (var upstream = await BenchUpstream.StartAsync(port, latency, TimeSpan.FromMilliseconds(options.StatusDelayMs ?? 0)))
+            {
+                try
+                {
+                    switch (options.Command)
+                    {
+                        case BenchPipeline:
+                            await ActivatorUtilities.CreateInstance<PipelineBenchmark>(app.Services).RunAsync(app, upstream,
+                                new PipelineBenchmarkOptions(options.Clients ?? 8, options.Recharges ?? 2_000, options.Rate, TimeSpan.FromSeconds(1), options.Instances ?? 1),
+                                Console.Out, ct);
+                            break;
+                        case BenchBacklog:
+                            await ActivatorUtilities.CreateInstance<BacklogBenchmark>(app.Services).RunAsync(app, upstream, options.Recharges ?? 10_000, Console.Out, ct);
+                            break;
+                        default:
+                            await ActivatorUtilities.CreateInstance<CircuitBenchmark>(app.Services).RunAsync(app, upstream, options.Circuits ?? 50, Console.Out, ct);
+                            break;
+                    }
+                }
+                finally
+                {
+                    await app.StopAsync(CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            if (Path.GetFileName(database).StartsWith(TemporaryDatabasePrefix, StringComparison.Ordinal))
+            {
+                SqliteConnection.ClearAllPools();
+                foreach (var file in new[] { database, database + "-wal", database + "-shm", database + ".keyring-key" })
+                {
+                    File.Delete(file);
+                }
+            }
+        }
     }
 
     private static async Task SeedAsync(IServiceProvider services, CommandOptions options, CancellationToken ct)
@@ -142,22 +278,43 @@ public static class DemoCommands
         }
     }
 
+    /// <summary>The SQLite file, or the PostgreSQL server and database (never the credentials).</summary>
     internal static string DatabaseName(IServiceProvider services)
     {
         using var db = services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+        if (db.Database.IsNpgsql())
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+            return string.Create(CultureInfo.InvariantCulture, $"PostgreSQL {postgres.Host}:{postgres.Port}/{postgres.Database}");
+        }
+
         return new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
     }
 
-    internal sealed record CommandOptions(string Command, int? Recharges, int? Resellers, int? Days, int? Seed, int? Runs, string? Database);
+    internal sealed record CommandOptions(string Command, int? Recharges, int? Resellers, int? Days, int? Seed, int? Runs, string? Database)
+    {
+        public int? Clients { get; init; }
+        public int? Rate { get; init; }
+        public int? UpstreamLatencyMs { get; init; }
+        public int? StatusDelayMs { get; init; }
+        public int? Circuits { get; init; }
+        public string? Postgres { get; init; }
+        public int? Instances { get; init; }
+    }
 
     /// <summary>The command's options; null with a message on an unknown option or a bad number.</summary>
     internal static CommandOptions? Parse(string[] args, out string? error)
     {
         error = null;
         var command = args[0];
-        var allowed = command == SeedDemo
-            ? new[] { "--recharges", "--resellers", "--days", "--database", "--seed" }
-            : ["--recharges", "--database", "--runs", "--seed"];
+        var allowed = command switch
+        {
+            SeedDemo => new[] { "--recharges", "--resellers", "--days", "--database", "--seed" },
+            BenchPipeline => ["--clients", "--recharges", "--rate", "--upstream-latency-ms", "--status-delay-ms", "--database", "--postgres", "--instances"],
+            BenchBacklog => ["--recharges", "--upstream-latency-ms", "--database", "--postgres"],
+            BenchCircuits => ["--circuits", "--database"],
+            _ => ["--recharges", "--database", "--runs", "--seed"],
+        };
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i++)
         {
@@ -209,7 +366,40 @@ public static class DemoCommands
 
         var options = new CommandOptions(
             command, Number("--recharges"), Number("--resellers"), Number("--days"), Number("--seed"), Number("--runs"),
-            values.TryGetValue("--database", out var path) ? Path.GetFullPath(path) : null);
+            values.TryGetValue("--database", out var path) ? Path.GetFullPath(path) : null)
+        {
+            Clients = Number("--clients"),
+            Rate = Number("--rate"),
+            UpstreamLatencyMs = Number("--upstream-latency-ms"),
+            StatusDelayMs = Number("--status-delay-ms"),
+            Circuits = Number("--circuits"),
+            Postgres = values.GetValueOrDefault("--postgres"),
+            Instances = Number("--instances"),
+        };
+        if (options.Postgres is not null && options.Database is not null)
+        {
+            problem ??= $"{command}: --database (SQLite) and --postgres name two databases: give one.";
+        }
+
+        if (options.Instances is < 1 or > 8)
+        {
+            problem ??= $"{command}: --instances must be 1 to 8.";
+        }
+        else if (options.Instances > 1 && options.Postgres is null)
+        {
+            problem ??= $"{command}: several instances share one PostgreSQL database (--postgres); an SQLite file serves one instance.";
+        }
+
+        if (IsServedBenchmark(command) && new[] { options.Clients, options.Rate, options.Circuits, options.Recharges }.Any(n => n is < 1))
+        {
+            problem ??= $"{command}: --clients, --rate, --circuits and --recharges must be at least 1.";
+        }
+
+        if (new[] { options.UpstreamLatencyMs, options.StatusDelayMs }.Any(n => n is < 0))
+        {
+            problem ??= $"{command}: --upstream-latency-ms and --status-delay-ms cannot be negative.";
+        }
+
         error = problem;
         return problem is null ? options : null;
     }

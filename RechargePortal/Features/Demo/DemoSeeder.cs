@@ -145,6 +145,20 @@ public sealed class DemoSeeder(
             options.Recharges, run.LedgerEntries, run.Deposits, readings, run.ByStatus, firstDay, today, now, clock.Elapsed);
     }
 
+    /// <summary>
+    /// Demo resellers only (accounts, wallets, plans; no recharges), through EF and Identity: on either database. The
+    /// served benchmarks use it for their clients.
+    /// </summary>
+    public async Task<IReadOnlyList<DemoReseller>> ResellersOnlyAsync(int count, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var setupDb = await dbs.CreateDbContextAsync(ct);
+        var plans = await EnsurePlansAsync(setupDb, now, ct);
+        var admin = await FindAdminAsync(setupDb, ct);
+        var resellers = await CreateResellersAsync(count, plans, admin, now, new Random(15), _ => { }, ct);
+        return resellers.Select(r => new DemoReseller(r.UserId, r.WalletId, r.Email, r.FullName, r.Plan.Name)).ToList();
+    }
+
     // ---- Setup through EF and Identity (a handful of rows) ----
 
     private static readonly (MobileOperator Op, NumberType Type, int Bp)[] StandardRates =

@@ -49,6 +49,9 @@ public sealed class Recharge
     public long CommissionPoisha { get; private set; }
     /// <summary>Set when the amount matched an active offer pack: the pack is activated, not balance.</summary>
     public string? OfferPack { get; private set; }
+
+    /// <summary>The provider that listed the pack the reseller chose: a pack recharge is sent there only (another's pack of the same price may differ).</summary>
+    public string? OfferPackProvider { get; private set; }
     /// <summary>The vendor's commission for that pack when it was placed: split down the reseller tree on success.</summary>
     public long? PackCommissionPoisha { get; private set; }
     public RechargeStatus Status { get; private set; }
@@ -84,6 +87,15 @@ public sealed class Recharge
     public DateTime? LastErrorAtUtc { get; private set; }
     public int Version { get; private set; }
 
+    /// <summary>
+    /// Who is asking the provider about it right now (instance and worker), so no two workers on any instance ask at once;
+    /// written and cleared by single conditional updates (<see cref="RechargeProcessor"/>), never by a state move.
+    /// </summary>
+    public string? CheckClaimedBy { get; private set; }
+
+    /// <summary>When that claim lapses: a worker that died holding it (a killed instance) loses it then, and another takes it.</summary>
+    public DateTime? CheckClaimedUntilUtc { get; private set; }
+
     public List<RechargeAttempt> Attempts { get; private set; } = [];
 
     /// <summary>The API client's <c>recharge.finished</c> events (added here, as it moves; not loaded otherwise).</summary>
@@ -103,7 +115,7 @@ public sealed class Recharge
 
     public static Recharge Create(
         string reference, string clientRequestId, string resellerId, long walletId, RechargeOrder order, Money commission, string? offerPack, DateTime nowUtc,
-        string? clientReference = null, long? apiKeyId = null, Money? packCommission = null) => new()
+        string? clientReference = null, long? apiKeyId = null, Money? packCommission = null, string? offerPackProvider = null) => new()
         {
             Reference = reference,
             ClientRequestId = clientRequestId,
@@ -117,6 +129,7 @@ public sealed class Recharge
             AmountPoisha = order.Amount.Poisha,
             CommissionPoisha = commission.Poisha,
             OfferPack = offerPack,
+            OfferPackProvider = offerPack is null ? null : offerPackProvider,
             PackCommissionPoisha = packCommission?.Poisha,
             Status = RechargeStatus.Created,
             CreatedAtUtc = nowUtc,
@@ -395,6 +408,7 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         r.Property(x => x.NumberType).HasConversion<string>().HasMaxLength(16);
         r.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
         r.Property(x => x.OfferPack).HasMaxLength(200);
+        r.Property(x => x.OfferPackProvider).HasMaxLength(64);
         r.Property(x => x.Provider).HasMaxLength(64);
         r.Property(x => x.OperatorTrxId).HasMaxLength(100);
         r.Property(x => x.StatusReason).HasMaxLength(1000);
@@ -403,6 +417,7 @@ internal sealed class RechargeConfiguration : IEntityTypeConfiguration<Recharge>
         r.Property(x => x.ResolvedByEmail).HasMaxLength(256);
         r.Property(x => x.ResolutionNote).HasMaxLength(Recharge.MaxNoteLength);
         r.Property(x => x.LastError).HasMaxLength(500);
+        r.Property(x => x.CheckClaimedBy).HasMaxLength(200);
         // Final recharges still owed their late check: a short range by completion time.
         r.HasIndex(x => x.CompletedAtUtc, "IX_Recharges_LateCheck").HasFilter("LateCheckedAtUtc IS NULL AND CompletedAtUtc IS NOT NULL");
         r.Property(x => x.Version).IsConcurrencyToken();

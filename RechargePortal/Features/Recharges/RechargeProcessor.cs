@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
+using System.Linq.Expressions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RechargePortal.Data;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Offers;
+using RechargePortal.Features.Operations;
 using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
@@ -27,6 +30,8 @@ public enum CheckOutcome
     Failed,
     /// <summary>Another worker changed it while this one asked: this answer was not applied (a contradiction is recorded).</summary>
     Raced,
+    /// <summary>Another worker (on this instance or another) is asking the provider about it right now: nothing was asked.</summary>
+    BeingChecked,
 }
 
 /// <param name="Resumed">Sends left between a safe refusal and the next provider (the app stopped there), taken up again.</param>
@@ -40,6 +45,9 @@ public sealed record SweepReport(int UnsentFailed, int AbandonedSubmissions, int
 /// Every move re-reads the recharge inside a write-locked transaction and lets its state decide,
 /// so a job that runs twice, or two workers on one recharge, change it once. No upstream call is
 /// made inside a transaction, and the upstream reference is committed before it is sent.
+/// A status check first claims the recharge (<see cref="Recharge.CheckClaimedBy"/>, a lease in the row), so the
+/// scheduled job, the sweeper, an admin's "Check status now" and every other instance never ask about one recharge at
+/// the same time; a claim left by a dead instance lapses and the next sweep takes the recharge.
 /// </summary>
 public sealed class RechargeProcessor(
     IDbContextFactory<PortalDbContext> dbs,
@@ -51,6 +59,7 @@ public sealed class RechargeProcessor(
     IOptions<RechargeOptions> options,
     IOptions<ProvidersOptions> providerOptions,
     TimeProvider time,
+    PortalInstance instance,
     ILogger<RechargeProcessor> logger)
 {
     /// <summary>A recharge created but never sent is failed (and refunded) after this.</summary>
@@ -65,10 +74,19 @@ public sealed class RechargeProcessor(
     /// <summary>A recharge in review is asked again this often: a late final answer settles it without a person.</summary>
     public static readonly TimeSpan ReviewRecheck = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a recharge whose status check threw waits before it is tried again.</summary>
+    public static readonly TimeSpan FailingCheckRetry = TimeSpan.FromMinutes(5);
+
     /// <summary>A final recharge gets its one late status check this long after it settled, within a day.</summary>
     public static readonly TimeSpan LateCheckAfter = TimeSpan.FromHours(1);
 
     public static readonly TimeSpan LateCheckWindow = TimeSpan.FromDays(1);
+
+    /// <summary>Status checks a sweep reads from the database at a time.</summary>
+    private const int SweepBatch = 1000;
+
+    /// <summary>A sweep stops taking new batches after this: well inside its job's 5-minute lock (the next sweep goes on).</summary>
+    private static readonly TimeSpan SweepDrainLimit = TimeSpan.FromMinutes(4);
 
     private readonly SemaphoreSlim checkSlots = new(options.Value.MaxConcurrentChecks);
     private readonly ConcurrentDictionary<long, Task> dispatching = new();
@@ -121,9 +139,11 @@ public sealed class RechargeProcessor(
                 var route = await routing.ActiveRouteAsync(db, r.Operator, ct);
                 if (r.OfferPack is not null)
                 {
-                    // The amount buys a pack at the providers that list it; elsewhere it would be plain balance.
+                    // The amount buys a pack at the providers that list it (elsewhere it would be plain balance), and the pack
+                    // chosen is the one its provider listed: another's pack of the same price may differ.
                     var listing = await OfferPackService.ListedByAsync(db, r.Operator, r.NumberType, r.Amount, ct);
-                    route = route.Where(p => listing.Contains(p, StringComparer.OrdinalIgnoreCase)).ToList();
+                    route = route.Where(p => listing.Contains(p, StringComparer.OrdinalIgnoreCase)
+                        && (r.OfferPackProvider is null || string.Equals(p, r.OfferPackProvider, StringComparison.OrdinalIgnoreCase))).ToList();
                 }
 
                 var next = route.FirstOrDefault(p => !tried.Contains(p));
@@ -216,8 +236,27 @@ public sealed class RechargeProcessor(
                 return CheckOutcome.NotDue;
             }
 
-            var status = await AskAsync(asked);
-            return await InTransactionAsync(async db =>
+            // Claimed only while it still needs the answer: a worker that finished meanwhile moved it on.
+            var dueBy = Now + DueTolerance;
+            if (await ClaimCheckAsync(rechargeId, asked.Provider, 1,
+                    r => (r.Status == RechargeStatus.Processing || r.Status == RechargeStatus.NeedsReview) && (!dueOnly || r.NextCheckAtUtc <= dueBy), ct)
+                is not { } claim)
+            {
+                return CheckOutcome.BeingChecked;
+            }
+
+            StatusResult status;
+            try
+            {
+                status = await AskAsync(asked);
+            }
+            catch
+            {
+                await ReleaseCheckAsync(rechargeId, claim);
+                throw;
+            }
+
+            return await InClaimedTransactionAsync(rechargeId, claim, async db =>
             {
                 var r = await LoadAsync(db, rechargeId, ct);
                 if (r is null || r.CurrentAttempt?.Id != asked.Id)
@@ -264,7 +303,7 @@ public sealed class RechargeProcessor(
                 r.RecordCheck(Describe(status, believable), now, now + Options.BackoffAfter(r.ChecksDone + 1), now + ReviewRecheck);
                 await db.SaveChangesAsync(ct);
                 return r.Status == RechargeStatus.NeedsReview && !wasInReview ? CheckOutcome.MovedToReview : CheckOutcome.StillPending;
-            }, rechargeId, ct);
+            }, ct);
         }
         finally
         {
@@ -293,12 +332,28 @@ public sealed class RechargeProcessor(
         // A success is the current attempt's; for a failure any attempt may have gone through after all.
         var ask = seen.Status == RechargeStatus.Succeeded ? [seen.CurrentAttempt!] : seen.Attempts.OrderBy(a => a.Sequence).ToList();
         var answers = new List<(long AttemptId, StatusResult Answer)>();
+        string claim;
         await checkSlots.WaitAsync(ct);
         try
         {
-            foreach (var attempt in ask)
+            // A recharge failed before it was ever sent has nothing to ask: the claim is still taken, so the mark is made once.
+            if (await ClaimCheckAsync(rechargeId, ask.FirstOrDefault()?.Provider, ask.Count, r => r.LateCheckedAtUtc == null, ct) is not { } claimed)
             {
-                answers.Add((attempt.Id, await AskAsync(attempt)));
+                return false;
+            }
+
+            claim = claimed;
+            try
+            {
+                foreach (var attempt in ask)
+                {
+                    answers.Add((attempt.Id, await AskAsync(attempt)));
+                }
+            }
+            catch
+            {
+                await ReleaseCheckAsync(rechargeId, claim);
+                throw;
             }
         }
         finally
@@ -306,7 +361,7 @@ public sealed class RechargeProcessor(
             checkSlots.Release();
         }
 
-        return await InTransactionAsync(async db =>
+        return await InClaimedTransactionAsync(rechargeId, claim, async db =>
         {
             var r = await LoadAsync(db, rechargeId, ct);
             if (r is null || r.LateCheckedAtUtc is not null)
@@ -324,7 +379,80 @@ public sealed class RechargeProcessor(
             r.MarkLateChecked(now);
             await db.SaveChangesAsync(ct);
             return found;
-        }, rechargeId, ct);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Takes the right to ask the provider about a recharge, in one conditional update: granted when nobody holds it or
+    /// the holder's lease lapsed (it died), and only while <paramref name="stillNeeded"/> holds. Null: another worker is
+    /// asking now, or finished and moved it on. The lease covers the asks with their
+    /// retries, so a live worker keeps it; an answer applied after a lapse is still state-guarded like any other.
+    /// </summary>
+    private async Task<string?> ClaimCheckAsync(long rechargeId, string? provider, int asks, Expression<Func<Recharge, bool>> stillNeeded, CancellationToken ct)
+    {
+        var now = Now;
+        var until = now + LeaseFor(provider, asks);
+        var by = $"{instance.Id}/{Guid.NewGuid():N}";
+        by = by.Length <= 200 ? by : by[^200..];
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var claimed = await db.Set<Recharge>()
+            .Where(r => r.Id == rechargeId && (r.CheckClaimedUntilUtc == null || r.CheckClaimedUntilUtc <= now))
+            .Where(stillNeeded)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CheckClaimedBy, by).SetProperty(r => r.CheckClaimedUntilUtc, until), ct);
+        return claimed == 1 ? by : null;
+    }
+
+    /// <summary>
+    /// Records what a claimed check learned: the claim is given back in the same transaction (one commit; only this
+    /// worker's, should a lapsed one have been taken meanwhile), or on its own if that transaction does not commit.
+    /// </summary>
+    private async Task<T> InClaimedTransactionAsync<T>(long rechargeId, string claim, Func<PortalDbContext, Task<T>> act, CancellationToken ct)
+    {
+        var committed = false;
+        try
+        {
+            var result = await InTransactionAsync(async db =>
+            {
+                await ReleaseCheckAsync(db, rechargeId, claim, ct);
+                return await act(db);
+            }, rechargeId, ct);
+            committed = true;
+            return result;
+        }
+        finally
+        {
+            if (!committed)
+            {
+                await ReleaseCheckAsync(rechargeId, claim);
+            }
+        }
+    }
+
+    /// <summary>Gives the claim back on its own (only this worker's: a lapsed one taken by another stays theirs). If this fails, the lease lapses.</summary>
+    private async Task ReleaseCheckAsync(long rechargeId, string claim)
+    {
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync();
+            await ReleaseCheckAsync(db, rechargeId, claim, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not release the status-check claim on recharge {RechargeId}; it lapses on its own.", rechargeId);
+        }
+    }
+
+    /// <summary>Gives the claim back in the caller's transaction (with the answer it records), only if it is still this worker's.</summary>
+    internal static Task<int> ReleaseCheckAsync(PortalDbContext db, long rechargeId, string claim, CancellationToken ct) =>
+        db.Set<Recharge>().Where(r => r.Id == rechargeId && r.CheckClaimedBy == claim)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CheckClaimedBy, (string?)null).SetProperty(r => r.CheckClaimedUntilUtc, (DateTime?)null), ct);
+
+    /// <summary>How long a status-check claim lasts: every ask with its retries timing out, plus a margin.</summary>
+    internal TimeSpan LeaseFor(string? provider, int asks)
+    {
+        var account = providerOptions.Value.Accounts.FirstOrDefault(a => string.Equals(a.Name, provider, StringComparison.OrdinalIgnoreCase));
+        var perAsk = TimeSpan.FromSeconds((account?.TimeoutSeconds ?? 30) * (1 + (account?.QueryRetries ?? 2)) + 5);
+        return perAsk * Math.Max(1, asks) + AbandonMargin;
     }
 
     private async Task<StatusResult> AskAsync(RechargeAttempt attempt) =>
@@ -364,7 +492,7 @@ public sealed class RechargeProcessor(
     public async Task<SweepReport> SweepAsync(CancellationToken ct = default)
     {
         var now = Now;
-        List<long> unsent, submitting, resumable, due;
+        List<long> unsent, submitting, resumable;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var unsentBefore = now - UnsentAfter;
@@ -379,9 +507,6 @@ public sealed class RechargeProcessor(
             resumable = await db.Set<Recharge>()
                 .Where(r => r.Status == RechargeStatus.Submitting && r.UpdatedAtUtc < sentBefore && r.Attempts.All(a => a.Outcome == AttemptOutcome.Rejected))
                 .Select(r => r.Id).ToListAsync(ct);
-            due = await db.Set<Recharge>()
-                .Where(r => (r.Status == RechargeStatus.Processing || r.Status == RechargeStatus.NeedsReview) && r.NextCheckAtUtc <= now)
-                .OrderBy(r => r.NextCheckAtUtc).Select(r => r.Id).Take(1000).ToListAsync(ct);
         }
 
         int failed = 0, abandoned = 0, resumed = 0, checkedCount = 0, errors = 0;
@@ -404,14 +529,37 @@ public sealed class RechargeProcessor(
             });
         }
 
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentChecks, CancellationToken = ct }, async (id, token) =>
-            await IsolatedAsync(id, "Status check", async () =>
+        // Batch after batch until nothing new is due (a backlog after an outage or a restart is worked off in one sweep,
+        // not a batch a minute); a recharge is asked at most once per sweep, so one that keeps failing cannot hold it.
+        var asked = new HashSet<long>();
+        var draining = Stopwatch.StartNew();
+        while (draining.Elapsed < SweepDrainLimit)
+        {
+            List<long> due;
+            var dueBy = Now;
+            await using (var db = await dbs.CreateDbContextAsync(ct))
             {
-                if (await CheckAsync(id, dueOnly: true, token) is not (CheckOutcome.NotDue or CheckOutcome.NothingToCheck))
+                due = await db.Set<Recharge>()
+                    .Where(r => (r.Status == RechargeStatus.Processing || r.Status == RechargeStatus.NeedsReview) && r.NextCheckAtUtc <= dueBy
+                        && (r.CheckClaimedUntilUtc == null || r.CheckClaimedUntilUtc <= dueBy))
+                    .OrderBy(r => r.NextCheckAtUtc).Select(r => r.Id).Take(SweepBatch + asked.Count).ToListAsync(ct);
+            }
+
+            var fresh = due.Where(asked.Add).Take(SweepBatch).ToList();
+            if (fresh.Count == 0)
+            {
+                break;
+            }
+
+            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentChecks, CancellationToken = ct }, async (id, token) =>
+                await IsolatedAsync(id, "Status check", async () =>
                 {
-                    Interlocked.Increment(ref checkedCount);
-                }
-            }));
+                    if (await CheckAsync(id, dueOnly: true, token) is not (CheckOutcome.NotDue or CheckOutcome.NothingToCheck or CheckOutcome.BeingChecked))
+                    {
+                        Interlocked.Increment(ref checkedCount);
+                    }
+                }, afterError: () => DeferFailingCheckAsync(id)));
+        }
 
         var lateChecked = 0;
         List<long> late;
@@ -433,7 +581,7 @@ public sealed class RechargeProcessor(
 
         return new SweepReport(failed, abandoned, checkedCount, resumed, lateChecked, errors);
 
-        async Task IsolatedAsync(long id, string what, Func<Task> act)
+        async Task IsolatedAsync(long id, string what, Func<Task> act, Func<Task>? afterError = null)
         {
             try
             {
@@ -444,7 +592,43 @@ public sealed class RechargeProcessor(
                 Interlocked.Increment(ref errors);
                 logger.LogError(e, "{What} of recharge {RechargeId} failed; the sweep goes on with the others.", what, id);
                 await RecordErrorAsync(id, $"{what}: {e.GetType().Name}: {e.Message}");
+                if (afterError is not null)
+                {
+                    await afterError();
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// A recharge whose status check throws (a row the code cannot read, a bug) is not asked again at every sweep, and does not
+    /// stay in Processing for ever: it waits <see cref="FailingCheckRetry"/> before the next try, and past its deadline it goes
+    /// to review for a person, as a recharge without a final answer does. Written without loading the recharge (which may be
+    /// what throws), so this move owes no API callback (the client hears when it settles); the version moves, so a worker
+    /// holding the row loses its race instead of overwriting this.
+    /// </summary>
+    private async Task DeferFailingCheckAsync(long rechargeId)
+    {
+        try
+        {
+            var now = Now;
+            var retry = now + FailingCheckRetry;
+            await using var db = await dbs.CreateDbContextAsync();
+            await db.Set<Recharge>()
+                .Where(r => r.Id == rechargeId && r.Status == RechargeStatus.Processing && r.DeadlineUtc != null && r.DeadlineUtc <= now)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, RechargeStatus.NeedsReview)
+                    .SetProperty(r => r.StatusReason, "Its status checks keep failing in the portal (see the last error), and its deadline has passed")
+                    .SetProperty(r => r.ResellerNote, RechargeWording.ResellerNotes.InReview)
+                    .SetProperty(r => r.UpdatedAtUtc, now)
+                    .SetProperty(r => r.Version, r => r.Version + 1));
+            await db.Set<Recharge>()
+                .Where(r => r.Id == rechargeId && (r.Status == RechargeStatus.Processing || r.Status == RechargeStatus.NeedsReview) && r.NextCheckAtUtc < retry)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextCheckAtUtc, retry).SetProperty(r => r.Version, r => r.Version + 1));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not put back the failing status check of recharge {RechargeId}.", rechargeId);
         }
     }
 
@@ -523,6 +707,8 @@ public sealed class RechargeProcessor(
     /// <summary>Nothing delivered: the hold is refunded.</summary>
     internal async Task FailAsync(PortalDbContext db, Recharge r, string reason, string resellerNote, DateTime now, CancellationToken ct)
     {
+        // A failure changes what the reseller's next placement counts (failed today, today's recharges): not in the middle of one.
+        await db.LockAsync(WriteScope.Reseller(r.ResellerId), ct);
         r.MarkFailed(reason, resellerNote, now);
         await db.SaveChangesAsync(ct);
         Ensure(await wallets.RefundAsync(db, r.Id, RechargeWording.RefundMemo(r.Reference, r.Number), ct));
@@ -546,7 +732,7 @@ public sealed class RechargeProcessor(
             var changed = false;
             db.SavingChanges += (_, _) => changed |= db.ChangeTracker.Entries()
                 .Any(e => e.Entity is Recharge or RechargeContradiction && e.State is EntityState.Modified or EntityState.Added);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await db.BeginWriteAsync(WriteScope.Recharge(rechargeId), ct);
             result = await act(db);
             await tx.CommitAsync(ct);
             if (changed && db.ChangeTracker.Entries<Recharge>().SingleOrDefault(e => e.Entity.Id == rechargeId)?.Entity is { } r)

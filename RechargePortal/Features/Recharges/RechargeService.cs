@@ -14,7 +14,7 @@ using RechargePortal.Security;
 namespace RechargePortal.Features.Recharges;
 
 /// <summary>The offer pack an amount buys instead of balance.</summary>
-public sealed record PackMatch(long Id, string Description, Money VendorCommission);
+public sealed record PackMatch(long Id, string Description, Money VendorCommission, string Provider);
 
 /// <summary>A recent recharge of the same number and amount.</summary>
 public sealed record RecentRecharge(string Reference, DateTime CreatedAtUtc, RechargeStatus Status);
@@ -136,7 +136,7 @@ public sealed class RechargeService(
             return new QuoteResult(null, errors);
         }
 
-        var pack = FindPack(packs, order.Operator, order.NumberType, order.Amount);
+        var pack = FindPack(packs, order.Operator, order.NumberType, order.Amount, form.OfferPackId);
         var commission = await commissions.EarnsAsync(resellerId, order.Operator, order.NumberType, order.Amount, pack?.VendorCommission, ct);
         var wallet = await wallets.FindByUserForSystemAsync(resellerId, ct);
         if (wallet is null)
@@ -265,7 +265,8 @@ public sealed class RechargeService(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // One placement of this reseller at a time (their limits and balance); other resellers' go on beside it.
+            await using var tx = await db.BeginWriteAsync(WriteScope.Reseller(reseller.UserId), ct);
             if (await db.Set<Recharge>().AsNoTracking().Where(r => r.ClientRequestId == clientRequestId)
                     .Select(r => new { r.Id, r.Reference, r.ResellerId }).SingleOrDefaultAsync(ct) is { } existing)
             {
@@ -341,7 +342,7 @@ public sealed class RechargeService(
             await tx.CreateSavepointAsync(beforeRecharge, ct);
             var recharge = Recharge.Create(
                 RechargeWording.NewReference(now), clientRequestId, reseller.UserId, walletId.Value, order, q.Commission, q.Pack?.Description, now, clientReference, apiKeyId,
-                q.Pack?.VendorCommission);
+                q.Pack?.VendorCommission, q.Pack?.Provider);
             db.Add(recharge);
             await db.SaveChangesAsync(ct);
             var hold = await wallets.HoldAsync(db, reseller.UserId, recharge.Id, order.Amount,
@@ -439,9 +440,11 @@ public sealed class RechargeService(
         return chosen.PricePoisha == order.Amount.Poisha ? null : $"This pack costs {new Money(chosen.PricePoisha)}: send that amount.";
     }
 
-    private static PackMatch? FindPack(IReadOnlyList<OfferPack> packs, MobileOperator op, NumberType type, Money amount) =>
+    /// <summary>The pack the amount buys: the one the client chose (<paramref name="chosenId"/>), else the first listed at that price.</summary>
+    private static PackMatch? FindPack(IReadOnlyList<OfferPack> packs, MobileOperator op, NumberType type, Money amount, long? chosenId = null) =>
         packs.Where(p => p.Operator == op && p.NumberType == type && p.PricePoisha == amount.Poisha)
-            .Select(p => new PackMatch(p.Id, p.Describe(), new Money(p.CommissionPoisha)))
+            .OrderBy(p => p.Id == chosenId ? 0 : 1)
+            .Select(p => new PackMatch(p.Id, p.Describe(), new Money(p.CommissionPoisha), p.Provider))
             .FirstOrDefault();
 
     // ---- Reading ----

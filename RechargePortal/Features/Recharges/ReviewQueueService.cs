@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
+using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Providers;
 using RechargePortal.Providers.CallLog;
@@ -16,10 +17,10 @@ public sealed record AttemptView(
 /// <summary>A provider's later answer that contradicts a final recharge, as the review page shows it.</summary>
 public sealed record ContradictionView(long Id, string Provider, string UpstreamReference, RechargeStatus BooksSay, string ProviderSays, bool ProviderSaysDelivered, DateTime AtUtc)
 {
-    /// <summary>What "Correct the money" does to the reseller's wallet: the recharge's net effect (amount less commission) put right.</summary>
+    /// <summary>What "Correct the money" does to the reseller's wallet: the recharge's net effect (amount less commission) put right, and the tree's margins.</summary>
     public string Effect(RechargeView r) => ProviderSaysDelivered
-        ? $"Takes {-ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back from the reseller: the refund, less the commission a delivered recharge earns."
-        : $"Gives {ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back to the reseller: the amount kept, less the commission already paid.";
+        ? $"Takes {-ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back from the reseller: the refund, less the commission a delivered recharge earns. Resellers above them are paid their margins."
+        : $"Gives {ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back to the reseller: the amount kept, less the commission already paid. Margins paid to resellers above them are taken back.";
 }
 
 /// <summary>Everything the review queue shows about one recharge.</summary>
@@ -108,6 +109,8 @@ public sealed class ReviewQueueService(
             r.ResolvedByEmail, r.ResolutionNote, attempts, r.LastError, contradiction);
     }
 
+    public const string BeingCheckedMessage = "A status check is asking the provider about it right now: try again in a moment, when its answer is on the page.";
+
     /// <summary>Asks the provider now, whatever the schedule (the review page's "Check status now").</summary>
     public async Task<CheckOutcome?> CheckNowAsync(Actor admin, long id, CancellationToken ct = default)
     {
@@ -153,6 +156,12 @@ public sealed class ReviewQueueService(
         // A fresh answer first: the provider's word, not an old page, decides whenever it has one.
         var fresh = await processor.CheckAsync(id, dueOnly: false, ct);
         var (status, lastAnswer) = await StatusAndAnswerAsync(id, ct);
+        if (fresh == CheckOutcome.BeingChecked && status == RechargeStatus.NeedsReview)
+        {
+            // Deciding now could cross the answer that check is about to apply.
+            return AdminResult.Fail(BeingCheckedMessage);
+        }
+
         if (status is RechargeStatus.Succeeded or RechargeStatus.Failed)
         {
             var message = $"The provider answered just now: {RechargeStatusText.For(status.Value)}. That was applied{(successful == (status == RechargeStatus.Succeeded) ? "" : ", not your choice")}.";
@@ -169,12 +178,25 @@ public sealed class ReviewQueueService(
         return await actions.RunAsync(admin, async action =>
         {
             var db = action.Db;
+            // The admin's decision claims the recharge as a status check does: refused while a check is asking, and no check can
+            // start before it commits (a check claims only a recharge still in review).
+            var claim = $"admin:{admin.UserId}/{Guid.NewGuid():N}";
+            var now = action.NowUtc;
+            var claimed = await db.Set<Recharge>()
+                .Where(x => x.Id == id && x.Status == RechargeStatus.NeedsReview && (x.CheckClaimedUntilUtc == null || x.CheckClaimedUntilUtc <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.CheckClaimedBy, claim).SetProperty(x => x.CheckClaimedUntilUtc, now.AddMinutes(1)), ct);
             var r = await RechargeProcessor.LoadAsync(db, id, ct);
             if (r is null || r.Status != RechargeStatus.NeedsReview)
             {
                 return AdminResult.Fail($"It is already {(r is null ? "gone" : RechargeStatusText.For(r.Status))}: nothing was changed.");
             }
 
+            if (claimed == 0)
+            {
+                return AdminResult.Fail(BeingCheckedMessage);
+            }
+
+            await RechargeProcessor.ReleaseCheckAsync(db, id, claim, ct);
             var recorded = $"{note} [override: the provider said {lastAnswer ?? "nothing"}]";
             if (successful)
             {
@@ -218,9 +240,11 @@ public sealed class ReviewQueueService(
 
             var r = await db.Set<Recharge>().AsNoTracking().SingleAsync(x => x.Id == c.RechargeId, ct);
             var amount = CorrectionOf(r.Amount, r.Commission, c.ProviderSaysDelivered);
+            var margins = correct ? await MarginCorrectionsAsync(db, r, c.ProviderSaysDelivered, ct) : [];
+            var marginText = margins.Count == 0 ? "" : $" and margins {string.Join(", ", margins.Select(m => $"{m.Email} {m.Signed}"))}";
             var audit = action.Audit(correct ? AuditActions.ContradictionCorrected : AuditActions.ContradictionDismissed, AuditTargets.Recharge,
                 r.Id.ToString(CultureInfo.InvariantCulture), r.Reference,
-                $"{(correct ? $"Corrected by {amount}" : "Dismissed")}: books say {RechargeStatusText.For(c.BooksSay)}, {c.Provider} says {c.ProviderSays}. {note}");
+                $"{(correct ? $"Corrected by {amount}{marginText}" : "Dismissed")}: books say {RechargeStatusText.For(c.BooksSay)}, {c.Provider} says {c.ProviderSays}. {note}");
             await db.SaveChangesAsync(ct);
             if (correct && amount.Poisha != 0)
             {
@@ -233,12 +257,54 @@ public sealed class ReviewQueueService(
                 }
             }
 
+            // A failure pays nobody and a delivery pays the whole tree: the margins above the placer follow the correction,
+            // in the same transaction (a refusal of any of them rolls back the placer's too).
+            foreach (var margin in margins)
+            {
+                var moved = await wallets.AdjustRechargeAsync(db, r.Id, margin.Signed,
+                    ResellerWording.MarginCorrectionMemo(r.Reference, c.ProviderSaysDelivered), admin, audit.Id, ct, margin.WalletId);
+                if (moved.Outcome != WalletOutcome.Applied)
+                {
+                    return AdminResult.Fail(moved.Outcome == WalletOutcome.InsufficientBalance
+                        ? $"{margin.Email}'s wallet holds only {moved.BalanceAfter}; taking back their margin needs {-margin.Signed}. Nothing was changed."
+                        : moved.Error ?? "A wallet above the reseller refused the correction. Nothing was changed.");
+                }
+            }
+
             c.Resolve(correct ? ContradictionResolution.Corrected : ContradictionResolution.Dismissed, admin.Email, note, action.NowUtc);
             var change = RechargeChange.Of(r);
             action.AfterCommit(() => notifier.Notify(change));
             return AdminResult.Ok;
         }, ct: ct);
     }
+
+    /// <summary>
+    /// The margins of the resellers above the placer that a correction puts right: when nothing was delivered, each margin
+    /// paid is taken back; when it was delivered after all, each is paid as it would have been at success.
+    /// </summary>
+    private static async Task<IReadOnlyList<MarginCorrection>> MarginCorrectionsAsync(PortalDbContext db, Recharge r, bool delivered, CancellationToken ct)
+    {
+        if (!delivered)
+        {
+            var paid = await (
+                    from e in db.LedgerEntries.AsNoTracking()
+                    join w in db.Wallets on e.WalletId equals w.Id
+                    where e.RechargeId == r.Id && e.Kind == LedgerKind.Commission && w.UserId != r.ResellerId
+                    orderby e.Id
+                    select new { e.WalletId, w.User!.Email, e.AmountPoisha })
+                .ToListAsync(ct);
+            return paid.Where(p => p.AmountPoisha > 0).Select(p => new MarginCorrection(p.WalletId, p.Email ?? "", new Money(-p.AmountPoisha))).ToList();
+        }
+
+        var chain = await Commissions.CommissionTree.ChainAsync(db, r.ResellerId, ct);
+        var shares = Commissions.CommissionTree.Shares(chain, r.Operator, r.NumberType, r.Amount, r.PackCommissionPoisha is { } pack ? new Money(pack) : null);
+        return Enumerable.Range(1, Math.Max(chain.Count - 1, 0))
+            .Where(level => shares[level].IsPositive)
+            .Select(level => new MarginCorrection(chain[level].WalletId, chain[level].Email, shares[level]))
+            .ToList();
+    }
+
+    private sealed record MarginCorrection(long WalletId, string Email, Money Signed);
 
     /// <summary>The signed wallet change that makes a final recharge's money match the provider's later answer.</summary>
     public static Money CorrectionOf(RechargeView r, bool providerSaysDelivered) => CorrectionOf(r.Amount, r.Commission, providerSaysDelivered);

@@ -18,8 +18,9 @@ namespace RechargePortal.Features.Reports;
 /// reconciliation) are picked by <see cref="Recharge.BusinessDay"/>, the same days, and grouped in
 /// the order of the <c>IX_Recharges_Day</c> index, so SQLite adds up one index range without sorting
 /// (measured with <c>bench-reports</c> on a million recharges: README, "Demo data and report performance").
-/// Every read takes the <see cref="Actor"/> and is for an active admin or auditor only (a reseller: only their own
-/// day, <see cref="TodayAsync"/>); the <c>...ForSystemAsync</c> reads take none and check nothing: the system's (<c>bench-reports</c>), never a page's.
+/// Every read takes the <see cref="Actor"/> and is for an active admin or auditor; a reseller reads the transactions (page,
+/// totals, export) of their own subtree only, seeing their own earnings and no provider (<see cref="ScopeAsync"/>), and their
+/// own day (<see cref="TodayAsync"/>); the <c>...ForSystemAsync</c> reads take none and check nothing: the system's (<c>bench-reports</c>), never a page's.
 /// </summary>
 public sealed class ReportService(
     IDbContextFactory<PortalDbContext> dbs, ProviderRegistry providers, ActiveUserGuard guard, TimeProvider time, IOptions<ResellerOptions> resellerOptions)
@@ -33,21 +34,53 @@ public sealed class ReportService(
     public async Task<IReadOnlyList<TransactionRow>> TransactionsAsync(
         Actor actor, ReportFilter filter, TransactionSort sort, bool descending, int skip, int take, CancellationToken ct = default)
     {
-        await guard.DemandReaderAsync(dbs, actor, What, ct);
-        return await TransactionsForSystemAsync(filter, sort, descending, skip, take, ct);
+        var scope = await ScopeAsync(actor, filter, ct);
+        var rows = await TransactionsForSystemAsync(scope.Filter, sort, descending, skip, take, ct);
+        if (scope.ViewerId is not { } viewer)
+        {
+            return rows;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var earned = await OwnCommission(db, viewer, db.Set<Recharge>().Where(r => ids.Contains(r.Id)))
+            .GroupBy(e => e.RechargeId!.Value).Select(g => new { g.Key, Sum = g.Sum(e => e.AmountPoisha) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+        return rows.Select(r => AsSeenByReseller(r, earned)).ToList();
     }
 
     public async Task<ReportTotals> TotalsAsync(Actor actor, ReportFilter filter, CancellationToken ct = default)
     {
-        await guard.DemandReaderAsync(dbs, actor, What, ct);
-        return await TotalsForSystemAsync(filter, ct);
+        var scope = await ScopeAsync(actor, filter, ct);
+        var totals = await TotalsForSystemAsync(scope.Filter, ct);
+        if (scope.ViewerId is not { } viewer)
+        {
+            return totals;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var recharges = Filtered(db, scope.Filter, await SubtreeAsync(db, scope.Filter, ct), byBusinessDay: true);
+        return totals with { Commission = new Money(await OwnCommission(db, viewer, recharges).SumAsync(e => e.AmountPoisha, ct)) };
     }
 
     /// <summary>The export's rows; the actor is checked here, before the first row or byte of the answer.</summary>
     public async Task<IAsyncEnumerable<TransactionRow>> StreamAsync(Actor actor, ReportFilter filter, CancellationToken ct = default)
     {
-        await guard.DemandReaderAsync(dbs, actor, What, ct);
-        return StreamForSystemAsync(filter, ct);
+        var scope = await ScopeAsync(actor, filter, ct);
+        if (scope.ViewerId is not { } viewer)
+        {
+            return StreamForSystemAsync(scope.Filter, ct);
+        }
+
+        // A reseller's own earnings over the filter, read once: at most one entry per recharge of their subtree in the days.
+        Dictionary<long, long> earned;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var recharges = Filtered(db, scope.Filter, await SubtreeAsync(db, scope.Filter, ct));
+            earned = await OwnCommission(db, viewer, recharges)
+                .GroupBy(e => e.RechargeId!.Value).Select(g => new { g.Key, Sum = g.Sum(e => e.AmountPoisha) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+        }
+
+        return StreamForSystemAsync(scope.Filter, ct).Select(r => AsSeenByReseller(r, earned));
     }
 
     public async Task<SummaryReport> SummaryAsync(Actor actor, ReportFilter filter, CancellationToken ct = default)
@@ -81,18 +114,22 @@ public sealed class ReportService(
         return await TotalsForSystemAsync(new ReportFilter { From = today, To = today, ResellerId = resellerId }, ct);
     }
 
-    /// <summary>Every reseller's email and name, for the report filter.</summary>
+    /// <summary>The resellers a report filter offers: every reseller for a reader; for a reseller, themself and everyone below them.</summary>
     public async Task<IReadOnlyList<ResellerOption>> ResellersAsync(Actor actor, CancellationToken ct = default)
     {
-        await guard.DemandReaderAsync(dbs, actor, "the list of resellers", ct);
+        var scope = await ScopeAsync(actor, new ReportFilter(), ct);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.UserRoles
+        var users = db.UserRoles
             .Join(db.Roles.Where(r => r.Name == Roles.Reseller), ur => ur.RoleId, r => r.Id, (ur, r) => ur.UserId)
-            .Join(db.Users, id => id, u => u.Id, (id, u) => u)
-            // Ordered before the projection: EF cannot translate an order by a member of the record.
-            .OrderBy(u => u.Email)
-            .Select(u => new ResellerOption(u.Id, u.Email ?? "", u.FullName))
-            .ToListAsync(ct);
+            .Join(db.Users, id => id, u => u.Id, (id, u) => u);
+        if (scope.ViewerId is { } viewer)
+        {
+            List<string> subtree = [viewer, .. (await ResellerTree.DescendantsAsync(db, viewer, ct)).Select(d => d.Id)];
+            users = users.Where(u => subtree.Contains(u.Id));
+        }
+
+        // Ordered before the projection: EF cannot translate an order by a member of the record.
+        return await users.OrderBy(u => u.Email).Select(u => new ResellerOption(u.Id, u.Email ?? "", u.FullName)).ToListAsync(ct);
     }
 
     /// <summary>
@@ -140,6 +177,53 @@ public sealed class ReportService(
     }
 
     public IReadOnlyList<string> ProviderNames => providers.All.Select(p => p.Name).ToList();
+
+    /// <summary>
+    /// What <paramref name="actor"/> may read of <paramref name="filter"/>. An active admin or auditor: all of it. An active
+    /// reseller: their own subtree only (themself and everyone below; by default all of it, or the part below a reseller of
+    /// it) and never a sibling's or an ancestor's; no provider (which vendor served is the portal's business), and each
+    /// recharge's commission is what the reseller earned on it (their commission, or their margin on a recharge below them).
+    /// </summary>
+    private async Task<ReportScope> ScopeAsync(Actor actor, ReportFilter filter, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await guard.IsReaderAsync(db, actor, ct))
+        {
+            return new ReportScope(filter, null);
+        }
+
+        if (!await guard.IsActiveInRoleAsync(db, actor, Roles.Reseller, ct))
+        {
+            throw new AccessRefusedException(actor, What);
+        }
+
+        foreach (var reseller in new[] { filter.SubtreeOf, filter.ResellerId })
+        {
+            if (reseller is { Length: > 0 } && reseller != actor.UserId && !await ResellerTree.IsAncestorAsync(db, actor.UserId, reseller, ct))
+            {
+                throw new AccessRefusedException(actor, "the sales of a reseller outside their own tree");
+            }
+        }
+
+        var scoped = filter.Copy();
+        scoped.SubtreeOf = filter.SubtreeOf is { Length: > 0 } root ? root : actor.UserId;
+        scoped.Provider = null;
+        return new ReportScope(scoped, actor.UserId);
+    }
+
+    /// <summary>A reseller's own <see cref="LedgerKind.Commission"/> entries on <paramref name="recharges"/>.</summary>
+    private static IQueryable<LedgerEntry> OwnCommission(PortalDbContext db, string resellerId, IQueryable<Recharge> recharges) =>
+        from e in db.LedgerEntries.AsNoTracking()
+        join w in db.Wallets on e.WalletId equals w.Id
+        where w.UserId == resellerId && e.Kind == LedgerKind.Commission && e.RechargeId != null
+              && recharges.Select(r => r.Id).Contains(e.RechargeId!.Value)
+        select e;
+
+    private static TransactionRow AsSeenByReseller(TransactionRow row, IReadOnlyDictionary<long, long> earned) =>
+        row with { Commission = new Money(earned.GetValueOrDefault(row.Id)), Provider = null };
+
+    /// <param name="ViewerId">The reseller reading, whose own earnings the commission shows; null for an admin or auditor.</param>
+    private sealed record ReportScope(ReportFilter Filter, string? ViewerId);
 
     // ---- The system's reads: no actor, no check (bench-reports); the guarded reads above call them once checked ----
 

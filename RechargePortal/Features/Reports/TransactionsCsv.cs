@@ -4,7 +4,7 @@ using RechargePortal.Security;
 
 namespace RechargePortal.Features.Reports;
 
-/// <summary><c>/reports/transactions.csv</c>: the whole filtered set, streamed row by row (auditors and admins).</summary>
+/// <summary><c>/reports/transactions.csv</c>: the whole filtered set, streamed row by row (auditors and admins; a reseller gets their own subtree, as on the page).</summary>
 public static class TransactionsCsv
 {
     public const string Path = "/reports/transactions.csv";
@@ -27,7 +27,7 @@ public static class TransactionsCsv
                 var name = $"transactions-{filter.From:yyyyMMdd}-{filter.To:yyyyMMdd}.csv";
                 return Results.Stream(body => WriteAsync(rows, body, http.RequestAborted), "text/csv; charset=utf-8", name);
             })
-            .RequireAuthorization(p => p.RequireRole(Roles.Auditor, Roles.Admin));
+            .RequireAuthorization(p => p.RequireRole(Roles.Auditor, Roles.Admin, Roles.Reseller));
         return endpoints;
     }
 

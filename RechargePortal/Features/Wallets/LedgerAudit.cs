@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using RechargePortal.Data;
 
 namespace RechargePortal.Features.Wallets;
@@ -17,16 +18,59 @@ public sealed record LedgerAuditReport(DateTime AtUtc, int Wallets, IReadOnlyLis
 }
 
 /// <summary>
+/// One audit as every instance reads it (the admin dashboard, <c>/health</c>): stored, so an instance that did not run
+/// it, or restarted since, shows it too.
+/// </summary>
+public sealed class LedgerAuditRecord
+{
+    public const int MaxSummaryLength = 2000;
+
+    public long Id { get; private set; }
+    public DateTime AtUtc { get; private set; }
+    public int Wallets { get; private set; }
+    public int Differences { get; private set; }
+    public string Summary { get; private set; } = "";
+
+    public bool Clean => Differences == 0;
+
+    public static LedgerAuditRecord Of(LedgerAuditReport report) => new()
+    {
+        AtUtc = report.AtUtc,
+        Wallets = report.Wallets,
+        Differences = report.Differences.Count,
+        Summary = report.Summary.Length <= MaxSummaryLength ? report.Summary : report.Summary[..MaxSummaryLength],
+    };
+}
+
+internal sealed class LedgerAuditRecordConfiguration : IEntityTypeConfiguration<LedgerAuditRecord>
+{
+    public void Configure(EntityTypeBuilder<LedgerAuditRecord> a)
+    {
+        a.ToTable("LedgerAudits");
+        a.Property(x => x.Summary).HasMaxLength(LedgerAuditRecord.MaxSummaryLength);
+        a.Ignore(x => x.Clean);
+        a.HasIndex(x => x.AtUtc);
+    }
+}
+
+/// <summary>
 /// Re-adds every wallet's ledger entries and compares the sum (and the last entry's balance after)
-/// with the wallet's balance. Reads only; a difference is logged as an error and shown on the admin
-/// dashboard and <c>/health</c> until a later audit finds none.
+/// with the wallet's balance. Reads the money only; each audit is stored (<see cref="LedgerAuditRecord"/>), a difference
+/// is logged as an error and shown on the admin dashboard and <c>/health</c> of every instance until a later audit finds none.
 /// </summary>
 public sealed class LedgerAuditService(IDbContextFactory<PortalDbContext> dbs, TimeProvider time, ILogger<LedgerAuditService> logger)
 {
     private volatile LedgerAuditReport? last;
 
-    /// <summary>The latest audit of this process; null until the first has run.</summary>
+    /// <summary>The latest audit of this process, with each difference; null until the first has run here.</summary>
     public LedgerAuditReport? Last => last;
+
+    /// <summary>The latest audit of any instance, as stored; null before the first.</summary>
+    public async Task<LedgerAuditRecord?> LatestAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Set<LedgerAuditRecord>().AsNoTracking().OrderByDescending(a => a.AtUtc).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+    }
 
     public async Task<LedgerAuditReport> RunAsync(CancellationToken ct = default)
     {
@@ -58,6 +102,8 @@ public sealed class LedgerAuditService(IDbContextFactory<PortalDbContext> dbs, T
             logger.LogInformation("Ledger audit: {Summary}.", report.Summary);
         }
 
+        db.Add(LedgerAuditRecord.Of(report));
+        await db.SaveChangesAsync(ct);
         last = report;
         return report;
     }

@@ -141,11 +141,13 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         entry.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WalletId).OnDelete(DeleteBehavior.Restrict);
         entry.HasOne<Recharges.Recharge>().WithMany().HasForeignKey(e => e.RechargeId).OnDelete(DeleteBehavior.Restrict);
         entry.HasIndex(e => new { e.WalletId, e.AtUtc });
-        // One hold, at most one refund and one adjustment per recharge, and at most one commission per recharge and wallet
-        // (the placer's, and each ancestor's margin), enforced by the database.
-        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL AND Kind <> 'Commission'");
-        entry.HasIndex(e => new { e.RechargeId, e.WalletId }).IsUnique().HasFilter("Kind = 'Commission'")
-            .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet");
+        // One hold and at most one refund per recharge, and at most one commission and one adjustment per recharge and
+        // wallet (the placer's, and each ancestor's margin and its correction), enforced by the database.
+        entry.HasIndex(e => new { e.RechargeId, e.Kind }).IsUnique().HasFilter("RechargeId IS NOT NULL AND Kind NOT IN ('Commission', 'Adjustment')");
+        // Named: two indexes over the same columns (EF otherwise takes them for one).
+        entry.HasIndex(e => new { e.RechargeId, e.WalletId }, "IX_LedgerEntries_OneCommissionPerRechargeAndWallet").IsUnique().HasFilter("Kind = 'Commission'");
+        entry.HasIndex(e => new { e.RechargeId, e.WalletId }, "IX_LedgerEntries_OneAdjustmentPerRechargeAndWallet").IsUnique()
+            .HasFilter("Kind = 'Adjustment' AND RechargeId IS NOT NULL");
         entry.HasIndex(e => e.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
         // One way out and one way in per transfer.
         entry.HasIndex(e => new { e.TransferId, e.Kind }).IsUnique().HasFilter("TransferId IS NOT NULL");

@@ -170,11 +170,12 @@ public sealed class WalletService(
         }, ct);
 
     /// <summary>
-    /// An admin's correction of a final recharge that a provider later contradicted: one signed
-    /// Adjustment entry, at most one per recharge (by rule and by the unique key). Refused beyond the balance.
+    /// An admin's correction of a final recharge that a provider later contradicted: one signed Adjustment entry on the
+    /// placer's wallet, or on <paramref name="walletId"/> (a reseller above them whose margin the correction puts right), at
+    /// most one per recharge and wallet (by rule and by the unique key). Refused beyond the balance.
     /// </summary>
     public Task<WalletResult> AdjustRechargeAsync(
-        PortalDbContext db, long rechargeId, Money signedAmount, string memo, Actor admin, long auditEntryId, CancellationToken ct = default) =>
+        PortalDbContext db, long rechargeId, Money signedAmount, string memo, Actor admin, long auditEntryId, CancellationToken ct = default, long? walletId = null) =>
         InCallerTransactionAsync(db, async () =>
         {
             var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
@@ -183,7 +184,8 @@ public sealed class WalletService(
                 return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
             }
 
-            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Adjustment, ct) is { } done)
+            var wallet = walletId ?? hold.WalletId;
+            if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.Adjustment, ct, wallet) is { } done)
             {
                 return new WalletResult(WalletOutcome.AlreadyApplied, done.BalanceAfter);
             }
@@ -193,7 +195,7 @@ public sealed class WalletService(
                 return new WalletResult(WalletOutcome.Refused, Money.Zero, "Nothing to correct.");
             }
 
-            return await ApplyAsync(db, hold.WalletId, LedgerKind.Adjustment, signedAmount, memo, admin.UserId, admin.Email,
+            return await ApplyAsync(db, wallet, LedgerKind.Adjustment, signedAmount, memo, admin.UserId, admin.Email,
                 rechargeId: rechargeId, auditEntryId: auditEntryId, ct: ct);
         }, ct);
 

@@ -91,6 +91,37 @@ public sealed class TransactionsReportPageTests(PortalAppFactory app) : IClassFi
     private string Uri => ctx.Services.GetRequiredService<NavigationManager>().Uri;
 
     [Fact]
+    public async Task A_reseller_sees_a_sales_report_of_their_own_with_their_earnings_and_no_provider()
+    {
+        await using var own = new BunitContext();
+        own.JSInterop.Mode = JSRuntimeMode.Loose;
+        own.Services.AddMudServices();
+        own.Services.AddSingleton(app.Services.GetRequiredService<ReportService>());
+        own.Services.AddSingleton<TimeProvider>(time);
+        string email;
+        await using (var db = await app.DbAsync())
+        {
+            email = db.Users.Single(u => u.Id == resellerId).Email!;
+        }
+
+        ReportsAppFixture.SignIn(own, resellerId, email, Roles.Reseller);
+        own.Render<MudPopoverProvider>();
+        own.Services.GetRequiredService<NavigationManager>().NavigateTo("/reports/transactions?from=2025-03-01&to=2025-03-31");
+        var page = own.Render<TransactionsReport>();
+
+        page.WaitForAssertion(() => Assert.Equal([known.F, known.D, known.C, known.B, known.A], References(page)), Wait);
+        Assert.Equal("Sales report", page.Find("h1").TextContent.Trim());
+        // What the reseller earned is what their wallet was paid (these rows were written without ledger entries: nothing).
+        Assert.Equal(
+            "5 recharges · Amount ৳1,430.00 · Sales ৳1,360.00 (successful) · My commission ৳0.00 · Success rate 75.0%",
+            Totals(page));
+        Assert.DoesNotContain("Flexi", page.Find("[data-testid=transactions]").TextContent);
+        Assert.DoesNotContain("Ecare", page.Find("[data-testid=transactions]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=filter-provider]"));
+        Assert.Contains("My commission", page.Find("thead").TextContent);
+    }
+
+    [Fact]
     public void A_link_shows_that_resellers_recharges_of_the_Bangladesh_month_newest_first_with_totals_over_the_filter()
     {
         var page = Open(March);

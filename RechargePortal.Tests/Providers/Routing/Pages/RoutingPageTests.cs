@@ -74,10 +74,15 @@ public sealed class RoutingPageTests(PortalAppFactory app) : IClassFixture<Porta
         var page = ctx.Render<RoutingPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=route-Airtel]")), Wait);
 
+        // MudBlazor's buttons run their click asynchronously: the second button (its index moves) is found after the first removal shows.
         ButtonLabelled(page, "Remove Ecare from Airtel").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("button[aria-label='Remove Ecare from Airtel']")), Wait);
         ButtonLabelled(page, "Remove Flexi from Airtel").Click();
 
-        Assert.Contains("add at least one", page.Find("[data-testid=route-Airtel]").TextContent);
-        Assert.True(ButtonLabelled(page, "Save Airtel route").HasAttribute("disabled"));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("add at least one", page.Find("[data-testid=route-Airtel]").TextContent);
+            Assert.True(ButtonLabelled(page, "Save Airtel route").HasAttribute("disabled"));
+        }, Wait);
     }
 }

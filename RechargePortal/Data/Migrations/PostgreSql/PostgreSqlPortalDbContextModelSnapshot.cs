@@ -631,6 +631,13 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     b.Property<DateOnly>("BusinessDay")
                         .HasColumnType("date");
 
+                    b.Property<string>("CheckClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("CheckClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("ChecksDone")
                         .HasColumnType("integer");
 
@@ -688,6 +695,10 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     b.Property<string>("OfferPack")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("OfferPackProvider")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Operator")
                         .IsRequired()
@@ -1042,6 +1053,35 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                     b.ToTable("RefusedPlacements", (string)null);
                 });
 
+            modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerAuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Differences")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Wallets")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtUtc");
+
+                    b.ToTable("LedgerAudits", (string)null);
+                });
+
             modelBuilder.Entity("RechargePortal.Features.Wallets.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1106,18 +1146,21 @@ namespace RechargePortal.Data.Migrations.PostgreSql
 
                     b.HasIndex("RechargeId", "Kind")
                         .IsUnique()
-                        .HasFilter("\"RechargeId\" IS NOT NULL AND \"Kind\" <> 'Commission'");
-
-                    b.HasIndex("RechargeId", "WalletId")
-                        .IsUnique()
-                        .HasDatabaseName("IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
-                        .HasFilter("\"Kind\" = 'Commission'");
+                        .HasFilter("\"RechargeId\" IS NOT NULL AND \"Kind\" NOT IN ('Commission', 'Adjustment')");
 
                     b.HasIndex("TransferId", "Kind")
                         .IsUnique()
                         .HasFilter("\"TransferId\" IS NOT NULL");
 
                     b.HasIndex("WalletId", "AtUtc");
+
+                    b.HasIndex(new[] { "RechargeId", "WalletId" }, "IX_LedgerEntries_OneAdjustmentPerRechargeAndWallet")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" = 'Adjustment' AND \"RechargeId\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "RechargeId", "WalletId" }, "IX_LedgerEntries_OneCommissionPerRechargeAndWallet")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" = 'Commission'");
 
                     b.ToTable("LedgerEntries", null, t =>
                         {
@@ -1307,6 +1350,26 @@ namespace RechargePortal.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("ProviderRoutes", (string)null);
+                });
+
+            modelBuilder.Entity("RechargePortal.Security.UsedStepUpCode", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "Code");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.ToTable("UsedStepUpCodes", (string)null);
                 });
 
             modelBuilder.Entity("RechargePortal.Security.UserSession", b =>
