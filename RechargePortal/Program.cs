@@ -9,6 +9,7 @@ using RechargePortal.Features.Operations;
 using RechargePortal.Features.Reports;
 using RechargePortal.Features.Wallets;
 using RechargePortal.Jobs;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 using RechargePortal.Security;
 
@@ -17,6 +18,7 @@ var builder = WebApplication.CreateBuilder(DemoCommands.HostArgs(args));
 builder.AddSecurityHeaders();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.AddPortalLocalization();
 builder.AddData();
 builder.AddPortalIdentity();
 builder.AddHttpsHosting();
@@ -49,6 +51,8 @@ app.UseHttpsOutsideDevelopment();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 // The portal's own assets (theme, logo, operator logos) are public: served before authorization.
 app.UsePortalAssets();
+// Before anything writes a page: the person's language (cookie, profile at sign-in, browser), English for the API and CSV.
+app.UsePortalLocalization();
 app.UseRouting();
 app.UseSignInRateLimits();
 app.UseAuthentication();
@@ -62,6 +66,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealth();
 app.MapJobsDashboard();
 app.MapPortalIdentityEndpoints();
+app.MapLanguageSwitch();
 app.MapStatementCsv();
 app.MapTransactionsCsv();
 app.MapApiV1();

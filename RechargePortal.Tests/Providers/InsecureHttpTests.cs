@@ -114,6 +114,7 @@ public sealed class InsecureHttpTests
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         foreach (var type in new[] { typeof(ProviderAdminService), typeof(OfferPackService), typeof(ProviderStatusNotifier), typeof(ProviderRegistry) })
         {
             ctx.Services.AddSingleton(type, app.Services.GetRequiredService(type));

@@ -26,6 +26,7 @@ public sealed class PasswordPolicyTests(PortalAppFactory app) : IClassFixture<Po
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         ctx.Services.AddSingleton(Users);
         return Task.CompletedTask;
     }

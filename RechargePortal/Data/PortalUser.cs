@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 
 namespace RechargePortal.Data;
@@ -26,6 +27,13 @@ public sealed class PortalUser : IdentityUser
 
     /// <summary>This reseller may create resellers under themself (<c>/my-resellers</c>); set by their parent or an admin.</summary>
     public bool CanCreateSubResellers { get; set; }
+
+    /// <summary>The language this person chose (<c>en</c> or <c>bn</c>); null = not chosen yet (the browser's cookie or language decides).</summary>
+    [MaxLength(8)]
+    public string? Language { get; set; }
+
+    /// <summary>In Bangla, figures in Latin digits rather than Bengali ones (a shop's preference; off by default).</summary>
+    public bool LatinDigits { get; set; }
 
     /// <summary>Locked by an admin or by too many wrong passwords, as of <paramref name="nowUtc"/>.</summary>
     public bool IsLockedAt(DateTimeOffset nowUtc) => LockoutEnd is { } end && end > nowUtc;

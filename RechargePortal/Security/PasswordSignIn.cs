@@ -53,6 +53,7 @@ public sealed class PasswordSignIn(SignInManager<PortalUser> signInManager, User
     {
         user.LastLoginAtUtc = time.GetUtcNow().UtcDateTime;
         await users.UpdateAsync(user);
+        Localization.PortalLanguage.CopyProfileChoice(signInManager.Context, user);
         logger.LogInformation("User {UserId} signed in.", user.Id);
     }
 

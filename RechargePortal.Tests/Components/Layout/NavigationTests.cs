@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -18,6 +19,7 @@ public sealed class NavigationTests : IAsyncLifetime
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

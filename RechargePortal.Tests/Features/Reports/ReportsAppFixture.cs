@@ -60,6 +60,7 @@ public sealed class ReportsAppFixture : IDisposable
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         var app = App.Services;
         ctx.Services.AddSingleton<TimeProvider>(Time);
         ctx.Services.AddSingleton(app.GetRequiredService<ReportService>());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using MudBlazor.Services;
 using RechargePortal.Components.Layout;
@@ -14,6 +15,7 @@ public sealed class ProviderNavigationTests : IAsyncLifetime
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

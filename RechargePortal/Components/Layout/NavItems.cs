@@ -35,6 +35,7 @@ public static class NavItems
         new("Offer packs", "/offers", Icons.Material.Filled.LocalOffer, [Roles.Reseller, Roles.Admin]),
         new("API keys", "/api-keys", Icons.Material.Filled.Key, [Roles.Reseller, Roles.Admin]),
         new("Background jobs", "/hangfire", Icons.Material.Filled.Schedule, [Roles.Admin], External: true),
+        new("Language and digits", "/Account/Manage/Language", Icons.Material.Filled.Translate, Roles.All, External: false),
     ];
 
     public static IEnumerable<NavItem> For(System.Security.Claims.ClaimsPrincipal user) =>

@@ -17,8 +17,8 @@ public static class DhakaTime
     /// <summary>Today's date in Bangladesh.</summary>
     public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(FromUtc(time.GetUtcNow().UtcDateTime));
 
-    public static string Format(DateTime? utc, string empty = "—") =>
-        utc is { } value ? FromUtc(value).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) : empty;
+    /// <summary><c>1 Dec 2026, 14:30</c> in Bangladesh time, in the person's language and digits (<see cref="Localization.Display"/>).</summary>
+    public static string Format(DateTime? utc, string empty = "—") => Localization.Display.DateTime(utc, empty);
 
     private static TimeZoneInfo FindZone()
     {

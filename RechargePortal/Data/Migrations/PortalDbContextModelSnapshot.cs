@@ -192,8 +192,15 @@ namespace RechargePortal.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastLoginAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("LatinDigits")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");

@@ -26,6 +26,7 @@ public sealed class RechargePageTests : IAsyncLifetime
         h = await PipelineHarness.StartAsync(new() { ["RateLimits:RechargesPerResellerPerMinute"] = "1" });
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         ctx.Services.AddSingleton(h.Recharges);
         ctx.Services.AddSingleton(h.App.Services.GetRequiredService<WalletService>());
         ctx.Services.AddSingleton(h.App.Services.GetRequiredService<RechargeNotifier>());

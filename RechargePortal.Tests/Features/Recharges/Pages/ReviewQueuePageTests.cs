@@ -24,6 +24,7 @@ public sealed class ReviewQueuePageTests(ReviewAppFixture fixture) : IClassFixtu
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         ctx.Services.AddSingleton(fixture.Recharges);
         ctx.Services.AddSingleton(fixture.Reviews);
         ctx.Services.AddSingleton(fixture.App.Services.GetRequiredService<RechargeNotifier>());

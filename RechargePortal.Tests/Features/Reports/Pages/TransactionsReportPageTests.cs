@@ -38,6 +38,7 @@ public sealed class TransactionsReportPageTests(PortalAppFactory app) : IClassFi
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         ctx.Services.AddSingleton(app.Services.GetRequiredService<ReportService>());
         ctx.Services.AddSingleton<TimeProvider>(time);
         var auditor = await app.NewActorAsync(Roles.Auditor);
@@ -96,6 +97,7 @@ public sealed class TransactionsReportPageTests(PortalAppFactory app) : IClassFi
         await using var own = new BunitContext();
         own.JSInterop.Mode = JSRuntimeMode.Loose;
         own.Services.AddMudServices();
+        own.Services.AddLocalization();
         own.Services.AddSingleton(app.Services.GetRequiredService<ReportService>());
         own.Services.AddSingleton<TimeProvider>(time);
         string email;

@@ -24,6 +24,7 @@ public sealed class RoutingPageTests(PortalAppFactory app) : IClassFixture<Porta
     {
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
         foreach (var type in new[] { typeof(RoutingService), typeof(ProviderRegistry), typeof(ProviderAdminService), typeof(ProviderStatusNotifier), typeof(StepUp) })
         {
             ctx.Services.AddSingleton(type, app.Services.GetRequiredService(type));

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace RechargePortal.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class UserLanguage : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "AspNetUsers",
+                type: "TEXT",
+                maxLength: 8,
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "LatinDigits",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "LatinDigits",
+                table: "AspNetUsers");
+        }
+    }
+}
