@@ -12,7 +12,8 @@ public static class MobileNumber
     public static bool TryNormalize(string? input, out string number, out string error)
     {
         number = "";
-        var text = (input ?? "").Trim();
+        // Typed in Bengali digits (০১৭১২৩৪৫৬৭৮) or Latin ones: the same number.
+        var text = Localization.BanglaDigits.ToLatin((input ?? "").Trim());
         if (text.Length == 0)
         {
             error = "Enter the mobile number.";

@@ -487,7 +487,7 @@ public sealed class RechargeService(
         await using var db = await dbs.CreateDbContextAsync(ct);
         await guard.DemandOwnerOrReaderAsync(db, actor, resellerId, "a reseller's recharges", ct);
         var query = db.Set<Recharge>().Where(r => r.ResellerId == resellerId);
-        var digits = new string((filter.Number ?? "").Where(char.IsAsciiDigit).ToArray());
+        var digits = new string(Localization.BanglaDigits.ToLatin(filter.Number ?? "").Where(char.IsAsciiDigit).ToArray());
         if (digits.StartsWith("880", StringComparison.Ordinal) && digits.Length > 3)
         {
             digits = digits[2..];

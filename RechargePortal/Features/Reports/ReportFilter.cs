@@ -72,7 +72,7 @@ public sealed class ReportFilter
     {
         get
         {
-            var digits = new string((Number ?? "").Where(char.IsAsciiDigit).ToArray());
+            var digits = new string(Localization.BanglaDigits.ToLatin(Number ?? "").Where(char.IsAsciiDigit).ToArray());
             return digits.StartsWith("880", StringComparison.Ordinal) && digits.Length > 3 ? digits[2..] : digits;
         }
     }

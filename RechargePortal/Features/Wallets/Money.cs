@@ -53,7 +53,8 @@ public readonly partial record struct Money(long Poisha) : IComparable<Money>
     public static bool TryParse(string? input, out Money money, out string error)
     {
         money = Zero;
-        var text = (input ?? "").Trim();
+        // Typed in Bengali digits (৫০) or Latin ones (50): the same amount.
+        var text = Localization.BanglaDigits.ToLatin((input ?? "").Trim());
         if (text.StartsWith('৳'))
         {
             text = text[1..].TrimStart();
