@@ -60,7 +60,7 @@ app.UseAuthorization();
 app.UseAccessRefusedAs403();
 app.UsePasswordChangeRequirement();
 app.UseTwoFactorRequirement();
-app.UseAntiforgery();
+app.UseAntiforgeryWithPlainRefusals();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealth();
