@@ -28,7 +28,9 @@ public static class AccessRefusedResponses
                 http.RequestServices.GetRequiredService<ILogger<AccessRefusedException>>()
                     .LogWarning("Refused {Path} to {Email}: {What}.", http.Request.Path.Value, e.Actor.Email, e.What);
                 http.Response.Clear();
-                await Results.Problem(title: "You may not see this.", detail: "Your account is locked, signed out elsewhere, or not allowed to read it. Sign in again.",
+                // In the reader's language on a page; CSV paths run in English (PortalLanguage.IsMachinePath).
+                await Results.Problem(title: Localization.Ui.Text("You may not see this."),
+                    detail: Localization.Ui.Text("Your account is locked, signed out elsewhere, or not allowed to read it. Sign in again."),
                     statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(http);
             }
         });

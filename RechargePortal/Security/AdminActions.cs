@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
+using RechargePortal.Localization;
 
 namespace RechargePortal.Security;
 
@@ -75,7 +76,8 @@ public sealed class AdminActionContext(PortalDbContext db, IServiceProvider serv
 /// </summary>
 public sealed class AdminActions(IServiceScopeFactory scopes, ActiveUserGuard guard, StepUp stepUp, TimeProvider time, ILogger<AdminActions> logger)
 {
-    public const string NotAllowed = "Your session no longer allows this action. Sign in again.";
+    /// <summary>The refusal of an actor who may no longer act, in the reader's language.</summary>
+    public static string NotAllowed => Ui.Text("Your session no longer allows this action. Sign in again.");
 
     public async Task<AdminResult> RunAsync(
         Actor actor, Func<AdminActionContext, Task<AdminResult>> act, bool needsStepUp = false, string role = Roles.Admin, CancellationToken ct = default)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Identity;
 using RechargePortal.Data;
+using RechargePortal.Localization;
 
 namespace RechargePortal.Security;
 
@@ -16,12 +17,15 @@ public sealed class PasswordPolicyValidator : IPasswordValidator<PortalUser>
     public const string TooLongCode = "PasswordTooLong";
     public const string TooCommonCode = "PasswordTooCommon";
 
-    public static readonly string TooLongMessage = $"The password must have at most {MaxLength} characters.";
-    public const string TooCommonMessage =
-        "This is one of the most common passwords, which attackers try first. Choose another: a few unrelated words make a strong one.";
+    // In the reader's language (read when the refusal or the page is made).
+    public static string TooLongMessage => Ui.Text("The password must have at most {0} characters.", Display.Number(MaxLength));
+
+    public static string TooCommonMessage =>
+        Ui.Text("This is one of the most common passwords, which attackers try first. Choose another: a few unrelated words make a strong one.");
 
     /// <summary>Shown under every new-password field.</summary>
-    public static readonly string Help = $"{MinLength} to {MaxLength} characters. A few unrelated words make a strong password; common passwords are refused.";
+    public static string Help =>
+        Ui.Text("{0} to {1} characters. A few unrelated words make a strong password; common passwords are refused.", Display.Number(MinLength), Display.Number(MaxLength));
 
     private static readonly Lazy<FrozenSet<string>> Common = new(LoadCommon);
 

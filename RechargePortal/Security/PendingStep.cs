@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using RechargePortal.Localization;
 
 namespace RechargePortal.Security;
 
@@ -23,7 +24,7 @@ internal static class PendingStep
                 else
                 {
                     // With a body, so the status-code page does not re-run the request as a form post.
-                    await Results.Problem(title: refusal, detail: $"Go to {stepPath} first.", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(http);
+                    await Results.Problem(title: Ui.Text(refusal), detail: Ui.Text("Go to {0} first.", stepPath), statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(http);
                 }
 
                 return;

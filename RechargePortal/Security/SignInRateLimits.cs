@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using RechargePortal.Localization;
 
 namespace RechargePortal.Security;
 
@@ -156,26 +157,27 @@ public static class SignInRateLimits
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = "60";
         http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync(TooManyAttemptsPage, ct);
+        await http.Response.WriteAsync(TooManyAttemptsPage(), ct);
     }
 
-    // A page of its own (the limiter answers before the app renders anything), in the sign-in pages' look.
-    private static readonly string TooManyAttemptsPage = $"""
+    // A page of its own (the limiter answers before the app renders anything), in the sign-in pages' look and the request's
+    // language (request localization runs before the limiter). The texts are the resource files' own, without markup.
+    private static string TooManyAttemptsPage() => $"""
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="{(PortalLanguage.Current.IsBangla ? PortalLanguage.Bangla : PortalLanguage.English)}">
         <head>
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1.0" />
-            <title>Too many sign-in attempts · RechargePortal</title>
+            <title>{Ui.Text("Too many sign-in attempts")} · RechargePortal</title>
             <link rel="stylesheet" href="/_content/MudBlazor/MudBlazor.min.css" />
             <link rel="stylesheet" href="/assets/css/portal.css" />
         </head>
         <body>
             <div class="rp-account">
                 <div class="mud-paper mud-elevation-3 rp-account-card">
-                    <h1 class="rp-account-heading">Too many sign-in attempts</h1>
-                    <div class="rp-alert rp-alert-error" role="alert">{TooManyAttempts}</div>
-                    <div class="rp-links"><a href="/Account/Login">Back to log in</a></div>
+                    <h1 class="rp-account-heading">{Ui.Text("Too many sign-in attempts")}</h1>
+                    <div class="rp-alert rp-alert-error" role="alert">{Ui.Text(TooManyAttempts)}</div>
+                    <div class="rp-links"><a href="/Account/Login">{Ui.Text("Back to log in")}</a></div>
                 </div>
             </div>
         </body>

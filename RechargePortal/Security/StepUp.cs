@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
 using RechargePortal.Data;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 
 namespace RechargePortal.Security;
 
@@ -59,8 +60,8 @@ public sealed class StepUp(IServiceScopeFactory scopes, IOptions<SecurityOptions
         if (string.IsNullOrWhiteSpace(proof))
         {
             return AdminResult.FieldFail(Field, byCode
-                ? "Enter the 6-digit code from your authenticator app to confirm."
-                : "Enter your password to confirm.");
+                ? Ui.Text("Enter the 6-digit code from your authenticator app to confirm.")
+                : Ui.Text("Enter your password to confirm."));
         }
 
         bool verified;
@@ -80,8 +81,8 @@ public sealed class StepUp(IServiceScopeFactory scopes, IOptions<SecurityOptions
             await users.AccessFailedAsync(user);
             logger.LogWarning("Step-up refused for {UserId}: wrong {Kind}.", user.Id, byCode ? "code" : "password");
             return AdminResult.FieldFail(Field, byCode
-                ? "That code is not right, or was already used. Enter the next code from your app."
-                : "That password is not right.");
+                ? Ui.Text("That code is not right, or was already used. Enter the next code from your app.")
+                : Ui.Text("That password is not right."));
         }
 
         if (user.AccessFailedCount > 0)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
+using RechargePortal.Localization;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Api;
@@ -41,7 +42,7 @@ public sealed class ApiKeyService(
         var name = form.Name.Trim();
         if (name.Length is 0 or > ApiKey.MaxNameLength)
         {
-            errors[nameof(NewApiKeyForm.Name)] = $"Give the key a name of 1 to {ApiKey.MaxNameLength} characters.";
+            errors[nameof(NewApiKeyForm.Name)] = Ui.Text("Give the key a name of {0} to {1} characters.", Display.Number(1), Display.Number(ApiKey.MaxNameLength));
         }
 
         if (!ApiAllowList.TryParse(form.AllowList, out var allowList, out var allowListError))
@@ -67,7 +68,7 @@ public sealed class ApiKeyService(
             var active = await context.Db.Set<ApiKey>().CountAsync(k => k.UserId == actor.UserId && k.RevokedAtUtc == null, ct);
             if (active >= ApiKey.MaxActivePerReseller)
             {
-                return AdminResult.Fail($"You already have {ApiKey.MaxActivePerReseller} active keys; revoke one first.");
+                return AdminResult.Fail(Ui.Text("You already have {0} active keys; revoke one first.", Display.Number(ApiKey.MaxActivePerReseller)));
             }
 
             key = ApiKeySecrets.NewKey();
@@ -78,7 +79,7 @@ public sealed class ApiKeyService(
             await context.Db.SaveChangesAsync(ct);
             context.Audit(AuditActions.ApiKeyCreated, AuditTargets.ApiKey, created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{name} ({created.Prefix}…)", Describe(created));
-            return AdminResult.Done($"Created the key {name}. Copy it now: it is not shown again.");
+            return AdminResult.Done(Ui.Text("Created the key {0}. Copy it now: it is not shown again.", name));
         }, role: Roles.Reseller, ct: ct);
 
         return result.Succeeded ? new ApiKeyCreation(result, key, secret, created!.Id) : new ApiKeyCreation(result);
@@ -100,18 +101,18 @@ public sealed class ApiKeyService(
             var key = await context.Db.Set<ApiKey>().Include(k => k.User).SingleOrDefaultAsync(k => k.Id == keyId, ct);
             if (key is null || key.UserId != ownerId)
             {
-                return AdminResult.Fail("No such key.");
+                return AdminResult.Fail(Ui.Text("No such key."));
             }
 
             if (!key.IsActive)
             {
-                return AdminResult.Unchanged("This key was already revoked.");
+                return AdminResult.Unchanged(Ui.Text("This key was already revoked."));
             }
 
             key.Revoke(context.NowUtc);
             context.Audit(AuditActions.ApiKeyRevoked, AuditTargets.ApiKey, key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{key.Name} ({key.Prefix}…)", key.UserId == actor.UserId ? null : $"Key of {key.User?.Email}");
-            return AdminResult.Done($"Revoked the key {key.Name}. It stops working at once.");
+            return AdminResult.Done(Ui.Text("Revoked the key {0}. It stops working at once.", key.Name));
         }, role: role, ct: ct);
     }
 
