@@ -106,7 +106,7 @@ public sealed class ApiAllowList
         {
             if (!TryParseEntry(line, out var network))
             {
-                error = $"\"{Shorten(line)}\" is not an IPv4/IPv6 address or a CIDR network (such as 203.0.113.0/24, with no bits set after the prefix).";
+                error = Localization.Ui.Text("\"{0}\" is not an IPv4/IPv6 address or a CIDR network (such as 203.0.113.0/24, with no bits set after the prefix).", Shorten(line));
                 return false;
             }
 
@@ -118,7 +118,7 @@ public sealed class ApiAllowList
 
         if (parsed.Count > MaxEntries)
         {
-            error = $"At most {MaxEntries} addresses or networks.";
+            error = Localization.Ui.Text("At most {0} addresses or networks.", Localization.Display.Number(MaxEntries));
             return false;
         }
 

@@ -25,19 +25,19 @@ public static class CallbackUrl
         if (trimmed.Length > ApiKey.MaxCallbackUrlLength || !Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || !string.IsNullOrEmpty(uri.UserInfo))
         {
-            error = "Enter an absolute https:// address (no user name or password in it).";
+            error = Localization.Ui.Text("Enter an absolute https:// address (no user name or password in it).");
             return false;
         }
 
         if (!isDevelopment && uri.Scheme != Uri.UriSchemeHttps)
         {
-            error = "The callback address must use https://.";
+            error = Localization.Ui.Text("The callback address must use https://.");
             return false;
         }
 
         if (!isDevelopment && IsInternalHost(uri))
         {
-            error = "The callback address must be a public one (not loopback, private or link-local).";
+            error = Localization.Ui.Text("The callback address must be a public one (not loopback, private or link-local).");
             return false;
         }
 
