@@ -4,6 +4,7 @@ using RechargePortal.Data;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 using RechargePortal.Providers.CallLog;
 using RechargePortal.Security;
@@ -19,8 +20,10 @@ public sealed record ContradictionView(long Id, string Provider, string Upstream
 {
     /// <summary>What "Correct the money" does to the reseller's wallet: the recharge's net effect (amount less commission) put right, and the tree's margins.</summary>
     public string Effect(RechargeView r) => ProviderSaysDelivered
-        ? $"Takes {-ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back from the reseller: the refund, less the commission a delivered recharge earns. Resellers above them are paid their margins."
-        : $"Gives {ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)} back to the reseller: the amount kept, less the commission already paid. Margins paid to resellers above them are taken back.";
+        ? Ui.Text("Takes {0} back from the reseller: the refund, less the commission a delivered recharge earns. Resellers above them are paid their margins.",
+            Display.Money(-ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)))
+        : Ui.Text("Gives {0} back to the reseller: the amount kept, less the commission already paid. Margins paid to resellers above them are taken back.",
+            Display.Money(ReviewQueueService.CorrectionOf(r, ProviderSaysDelivered)));
 }
 
 /// <summary>Everything the review queue shows about one recharge.</summary>
@@ -46,7 +49,7 @@ public sealed class ReviewQueueService(
     /// <summary>The field a decision is refused on when the provider's fresh answer is not final and the override is not ticked.</summary>
     public const string OverrideField = "Override";
 
-    private const string NoteRequired = "Write why: what the provider or the customer confirmed.";
+    private static string NoteRequired => Ui.Text("Write why: what the provider or the customer confirmed.");
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -109,7 +112,7 @@ public sealed class ReviewQueueService(
             r.ResolvedByEmail, r.ResolutionNote, attempts, r.LastError, contradiction);
     }
 
-    public const string BeingCheckedMessage = "A status check is asking the provider about it right now: try again in a moment, when its answer is on the page.";
+    public static string BeingCheckedMessage => Ui.Text("A status check is asking the provider about it right now: try again in a moment, when its answer is on the page.");
 
     /// <summary>Asks the provider now, whatever the schedule (the review page's "Check status now").</summary>
     public async Task<CheckOutcome?> CheckNowAsync(Actor admin, long id, CancellationToken ct = default)
@@ -145,12 +148,12 @@ public sealed class ReviewQueueService(
 
         if (await StatusOfAsync(id, ct) is not { } before)
         {
-            return AdminResult.Fail("No such recharge.");
+            return AdminResult.Fail(Ui.Text("No such recharge."));
         }
 
         if (before != RechargeStatus.NeedsReview)
         {
-            return AdminResult.Fail($"It is already {RechargeStatusText.For(before)}: nothing was changed.");
+            return AdminResult.Fail(Ui.Text("It is already {0}: nothing was changed.", Ui.Text(RechargeStatusText.For(before))));
         }
 
         // A fresh answer first: the provider's word, not an old page, decides whenever it has one.
@@ -164,15 +167,18 @@ public sealed class ReviewQueueService(
 
         if (status is RechargeStatus.Succeeded or RechargeStatus.Failed)
         {
-            var message = $"The provider answered just now: {RechargeStatusText.For(status.Value)}. That was applied{(successful == (status == RechargeStatus.Succeeded) ? "" : ", not your choice")}.";
-            await AuditAsync(admin, id, AuditActions.RechargeChecked, $"Asked before resolving ({fresh}): {message}", ct);
-            return AdminResult.Done(message);
+            string Message() => successful == (status == RechargeStatus.Succeeded)
+                ? Ui.Text("The provider answered just now: {0}. That was applied.", Ui.Text(RechargeStatusText.For(status.Value)))
+                : Ui.Text("The provider answered just now: {0}. That was applied, not your choice.", Ui.Text(RechargeStatusText.For(status.Value)));
+            // The audit log is written in English whatever the admin reads.
+            await AuditAsync(admin, id, AuditActions.RechargeChecked, $"Asked before resolving ({fresh}): {PortalLanguage.In(LanguageChoice.English, Message)}", ct);
+            return AdminResult.Done(Message());
         }
 
         if (!overrideAnswer)
         {
             return AdminResult.FieldFail(OverrideField,
-                $"The provider's answer just now is not final ({lastAnswer ?? "no answer"}). Decide against it only if you confirmed it yourself: tick the override.");
+                Ui.Text("The provider's answer just now is not final ({0}). Decide against it only if you confirmed it yourself: tick the override.", lastAnswer ?? Ui.Text("no answer")));
         }
 
         return await actions.RunAsync(admin, async action =>
@@ -188,7 +194,7 @@ public sealed class ReviewQueueService(
             var r = await RechargeProcessor.LoadAsync(db, id, ct);
             if (r is null || r.Status != RechargeStatus.NeedsReview)
             {
-                return AdminResult.Fail($"It is already {(r is null ? "gone" : RechargeStatusText.For(r.Status))}: nothing was changed.");
+                return AdminResult.Fail(Ui.Text("It is already {0}: nothing was changed.", Ui.Text(r is null ? "gone" : RechargeStatusText.For(r.Status))));
             }
 
             if (claimed == 0)
@@ -235,7 +241,7 @@ public sealed class ReviewQueueService(
             var c = await db.Set<RechargeContradiction>().SingleOrDefaultAsync(x => x.Id == contradictionId, ct);
             if (c is null || !c.IsOpen)
             {
-                return AdminResult.Fail("This contradiction was already settled: nothing was changed.");
+                return AdminResult.Fail(Ui.Text("This contradiction was already settled: nothing was changed."));
             }
 
             var r = await db.Set<Recharge>().AsNoTracking().SingleAsync(x => x.Id == c.RechargeId, ct);
@@ -252,8 +258,8 @@ public sealed class ReviewQueueService(
                 if (moved.Outcome != WalletOutcome.Applied)
                 {
                     return AdminResult.Fail(moved.Outcome == WalletOutcome.InsufficientBalance
-                        ? $"The reseller's wallet holds only {moved.BalanceAfter}; the correction needs {-amount}. Nothing was changed."
-                        : moved.Error ?? "The wallet refused the correction. Nothing was changed.");
+                        ? Ui.Text("The reseller's wallet holds only {0}; the correction needs {1}. Nothing was changed.", Display.Money(moved.BalanceAfter), Display.Money(-amount))
+                        : moved.Error ?? Ui.Text("The wallet refused the correction. Nothing was changed."));
                 }
             }
 
@@ -266,8 +272,8 @@ public sealed class ReviewQueueService(
                 if (moved.Outcome != WalletOutcome.Applied)
                 {
                     return AdminResult.Fail(moved.Outcome == WalletOutcome.InsufficientBalance
-                        ? $"{margin.Email}'s wallet holds only {moved.BalanceAfter}; taking back their margin needs {-margin.Signed}. Nothing was changed."
-                        : moved.Error ?? "A wallet above the reseller refused the correction. Nothing was changed.");
+                        ? Ui.Text("{0}'s wallet holds only {1}; taking back their margin needs {2}. Nothing was changed.", margin.Email, Display.Money(moved.BalanceAfter), Display.Money(-margin.Signed))
+                        : moved.Error ?? Ui.Text("A wallet above the reseller refused the correction. Nothing was changed."));
                 }
             }
 
@@ -315,7 +321,7 @@ public sealed class ReviewQueueService(
     /// <summary>Every decision carries a note a later reader can act on.</summary>
     private static AdminResult? NoteError(string note) =>
         note.Length == 0 ? AdminResult.FieldFail("Note", NoteRequired)
-        : note.Length > Recharge.MaxNoteLength ? AdminResult.FieldFail("Note", $"Use at most {Recharge.MaxNoteLength} characters.")
+        : note.Length > Recharge.MaxNoteLength ? AdminResult.FieldFail("Note", Ui.Text("Use at most {0} characters.", Display.Number(Recharge.MaxNoteLength)))
         : null;
 
     private async Task<bool> IsActiveAdminAsync(Actor admin, CancellationToken ct)

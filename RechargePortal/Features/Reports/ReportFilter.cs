@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using RechargePortal.Features.Recharges;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Reports;
@@ -38,30 +39,30 @@ public sealed class ReportFilter
         var errors = new Dictionary<string, string>();
         if (From == default)
         {
-            errors[nameof(From)] = "Choose the first day.";
+            errors[nameof(From)] = Ui.Text("Choose the first day.");
         }
 
         if (To == default)
         {
-            errors[nameof(To)] = "Choose the last day.";
+            errors[nameof(To)] = Ui.Text("Choose the last day.");
         }
         else if (From != default && To < From)
         {
-            errors[nameof(To)] = "The last day is before the first day.";
+            errors[nameof(To)] = Ui.Text("The last day is before the first day.");
         }
         else if (From != default && To.DayNumber - From.DayNumber + 1 > MaxDays)
         {
-            errors[nameof(To)] = $"A report covers at most {MaxDays} days.";
+            errors[nameof(To)] = Ui.Text("A report covers at most {0} days.", Display.Number(MaxDays));
         }
 
         if (Status is { Length: > 0 } && !RechargeStatusText.Shown.Contains(Status))
         {
-            errors[nameof(Status)] = "Unknown status.";
+            errors[nameof(Status)] = Ui.Text("Unknown status.");
         }
 
         if (Number is { Length: > 0 } && NumberDigits.Length == 0)
         {
-            errors[nameof(Number)] = "Type digits of the number.";
+            errors[nameof(Number)] = Ui.Text("Type digits of the number.");
         }
 
         return errors;
@@ -109,7 +110,7 @@ public sealed class ReportFilter
         if (!DateOnly.TryParseExact(query["from"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
             || !DateOnly.TryParseExact(query["to"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
         {
-            error = "from and to are required, as yyyy-MM-dd.";
+            error = Ui.Text("from and to are required, as yyyy-MM-dd.");
             return null;
         }
 
@@ -119,7 +120,7 @@ public sealed class ReportFilter
         {
             if (!Enum.TryParse<MobileOperator>(op, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed))
             {
-                error = $"Unknown operator '{op}'.";
+                error = Ui.Text("Unknown operator '{0}'.", op);
                 return null;
             }
 
@@ -130,7 +131,7 @@ public sealed class ReportFilter
         {
             if (!Enum.TryParse<NumberType>(type, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed))
             {
-                error = $"Unknown number type '{type}'.";
+                error = Ui.Text("Unknown number type '{0}'.", type);
                 return null;
             }
 

@@ -291,12 +291,12 @@ public sealed class ReportService(
 
         var days = Enumerable.Range(0, filter.To.DayNumber - filter.From.DayNumber + 1)
             .Select(i => filter.From.AddDays(i))
-            .Select(d => new SummaryRow(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.ToString("ddd d MMM", System.Globalization.CultureInfo.InvariantCulture), byDay.GetValueOrDefault(d, ReportTotals.None)))
+            .Select(d => new SummaryRow(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Localization.Display.Format(d, "ddd d MMM"), byDay.GetValueOrDefault(d, ReportTotals.None)))
             .ToList();
         return new SummaryReport(
             filter.From, filter.To, Sum(days.Select(d => d.Totals)), days,
             byOperator.Select(a => new SummaryRow(a.Key.ToString(), a.Key.ToString(), a.Totals)).OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList(),
-            byProvider.Select(a => new SummaryRow(a.Key, a.Key.Length == 0 ? "Not sent" : a.Key, a.Totals)).OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList(),
+            byProvider.Select(a => new SummaryRow(a.Key, a.Key.Length == 0 ? Localization.Ui.Text("Not sent") : a.Key, a.Totals)).OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList(),
             byReseller.Select(a => new SummaryRow(a.Key, names.TryGetValue(a.Key, out var n) ? n.Label : a.Key, a.Totals))
                 .OrderByDescending(r => r.Totals.Sales).ThenBy(r => r.Label).ToList());
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using RechargePortal.Features.Wallets;
 
 namespace RechargePortal.Features.Reports.Pages;
@@ -9,7 +8,7 @@ internal static class ReportCharts
     /// <summary>Charts plot doubles: taka, for the axis and tooltips only (the tables show the exact <see cref="Money"/>).</summary>
     public static double Taka(Money money) => money.Poisha / 100.0;
 
-    public static string TakaAxis(double value) => "৳" + value.ToString("#,##0", CultureInfo.InvariantCulture);
+    public static string TakaAxis(double value) => "৳" + Localization.Display.Number(value, "#,##0");
 
     /// <summary>The name alone: "Full Name (email)" does not fit under a bar.</summary>
     public static string ShortLabel(string label) =>
