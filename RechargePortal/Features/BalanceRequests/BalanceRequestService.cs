@@ -5,6 +5,7 @@ using RechargePortal.Data;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.BalanceRequests;
@@ -54,39 +55,39 @@ public sealed class BalanceRequestService(
         var errors = new Dictionary<string, string>();
         if (!form.Amount.IsPositive)
         {
-            errors["Amount"] = "The amount must be more than zero.";
+            errors["Amount"] = Ui.Text("The amount must be more than zero.");
         }
         else if (form.Amount > Money.MaxInput)
         {
-            errors["Amount"] = $"That is more than the largest amount allowed ({Money.MaxInput}).";
+            errors["Amount"] = Ui.Text("That is more than the largest amount allowed ({0}).", Display.Money(Money.MaxInput));
         }
 
         if (form.Method is null)
         {
-            errors["Method"] = "Choose how you paid.";
+            errors["Method"] = Ui.Text("Choose how you paid.");
         }
 
         if (paidFrom.Length == 0)
         {
-            errors["PaidFrom"] = "Enter the account or number you paid from.";
+            errors["PaidFrom"] = Ui.Text("Enter the account or number you paid from.");
         }
         else if (paidFrom.Length > BalanceRequest.MaxPaidFromLength)
         {
-            errors["PaidFrom"] = $"Use at most {BalanceRequest.MaxPaidFromLength} characters.";
+            errors["PaidFrom"] = Ui.Text("Use at most {0} characters.", Display.Number(BalanceRequest.MaxPaidFromLength));
         }
 
         if (BalanceRequest.KeyOf(transactionId).Length == 0)
         {
-            errors["TransactionId"] = "Enter the payment's transaction ID (the receipt number for cash).";
+            errors["TransactionId"] = Ui.Text("Enter the payment's transaction ID (the receipt number for cash).");
         }
         else if (transactionId.Length > BalanceRequest.MaxTransactionIdLength)
         {
-            errors["TransactionId"] = $"Use at most {BalanceRequest.MaxTransactionIdLength} characters.";
+            errors["TransactionId"] = Ui.Text("Use at most {0} characters.", Display.Number(BalanceRequest.MaxTransactionIdLength));
         }
 
         if (note.Length > BalanceRequest.MaxNoteLength)
         {
-            errors["Note"] = $"Use at most {BalanceRequest.MaxNoteLength} characters.";
+            errors["Note"] = Ui.Text("Use at most {0} characters.", Display.Number(BalanceRequest.MaxNoteLength));
         }
 
         if (errors.Count > 0)
@@ -107,7 +108,7 @@ public sealed class BalanceRequestService(
             var requests = db.Set<BalanceRequest>();
             if (await requests.AnyAsync(r => r.ClientRequestId == clientRequestId, ct))
             {
-                return AdminResult.Unchanged("That request was already sent; nothing changed.");
+                return AdminResult.Unchanged(Ui.Text("That request was already sent; nothing changed."));
             }
 
             if (await requests.AnyAsync(r => r.Method == method && r.TransactionKey == key, ct))
@@ -135,7 +136,7 @@ public sealed class BalanceRequestService(
             action.Audit(AuditActions.BalanceRequested, AuditTargets.BalanceRequest, IdText(request.Id), requester.Email,
                 $"{form.Amount} by {method.Name()} {transactionId} from {paidFrom}, to {sentTo}{(note.Length == 0 ? "" : $": {note}")}");
             action.AfterCommit(() => notifier.Notify(new BalanceRequestChange(request.Id, requester.UserId, parent.ParentId, BalanceRequestStatus.Pending)));
-            return AdminResult.Done($"Request for {form.Amount} sent to {sentTo}.");
+            return AdminResult.Done(Ui.Text("Request for {0} sent to {1}.", Display.Money(form.Amount), sentTo == TheAdmins ? Ui.Text(TheAdmins) : sentTo));
         }, role: Roles.Reseller, ct: ct);
     }
 
@@ -208,8 +209,9 @@ public sealed class BalanceRequestService(
         Money? yours = row.ApproverId is null
             ? null
             : new Money(await db.Wallets.Where(w => w.UserId == approver.UserId).Select(w => w.BalancePoisha).SingleAsync(ct));
-        var problem = row.Status != BalanceRequestStatus.Pending ? $"This request is already {row.Status.ToString().ToLowerInvariant()}."
-            : yours < row.Amount ? $"Your balance is only {yours}; this request needs {row.Amount}."
+        var problem = row.Status != BalanceRequestStatus.Pending
+                ? Ui.Text(row.Status == BalanceRequestStatus.Approved ? "This request is already approved." : "This request is already rejected.")
+            : yours is { } mine && mine < row.Amount ? Ui.Text("Your balance is only {0}; this request needs {1}.", Display.Money(mine), Display.Money(row.Amount))
             : null;
         return new ApprovalPreview(row, yours, yours - row.Amount, theirs, theirs + row.Amount, problem);
     }
@@ -223,7 +225,7 @@ public sealed class BalanceRequestService(
         var route = await RouteAsync(approver, requestId, ct);
         if (route is null)
         {
-            return AdminResult.Fail(NotYours);
+            return AdminResult.Fail(Ui.Text(NotYours));
         }
 
         var (approverId, amount) = route.Value;
@@ -255,7 +257,7 @@ public sealed class BalanceRequestService(
             if (!moved.Succeeded)
             {
                 return moved.ErrorFor("Amount") is { } shortBy
-                    ? AdminResult.Fail($"{shortBy} This request needs {amount}; nothing changed.")
+                    ? AdminResult.Fail(Ui.Text("{0} This request needs {1}; nothing changed.", shortBy, Display.Money(amount)))
                     : moved;
             }
 
@@ -267,7 +269,7 @@ public sealed class BalanceRequestService(
             action.Audit(AuditActions.BalanceRequestApproved, AuditTargets.BalanceRequest, IdText(requestId), request.Email,
                 $"{amount} by {request.Method.Name()} {request.TransactionId}");
             action.AfterCommit(() => notifier.Notify(new BalanceRequestChange(requestId, request.RequesterId, approverId, BalanceRequestStatus.Approved)));
-            return AdminResult.Done($"Approved {amount} for {request.Email}. {moved.Message}");
+            return AdminResult.Done(Ui.Text("Approved {0} for {1}. {2}", Display.Money(amount), request.Email, moved.Message));
         }, needsStepUp: stepUp.IsNeededFor(amount), role: approverId is null ? Roles.Admin : Roles.Reseller, ct: ct);
     }
 
@@ -277,18 +279,18 @@ public sealed class BalanceRequestService(
         reason = (reason ?? "").Trim();
         if (reason.Length == 0)
         {
-            return AdminResult.FieldFail("Reason", "Say why, so they can put it right.");
+            return AdminResult.FieldFail("Reason", Ui.Text("Say why, so they can put it right."));
         }
 
         if (reason.Length > BalanceRequest.MaxReasonLength)
         {
-            return AdminResult.FieldFail("Reason", $"Use at most {BalanceRequest.MaxReasonLength} characters.");
+            return AdminResult.FieldFail("Reason", Ui.Text("Use at most {0} characters.", Display.Number(BalanceRequest.MaxReasonLength)));
         }
 
         var route = await RouteAsync(approver, requestId, ct);
         if (route is null)
         {
-            return AdminResult.Fail(NotYours);
+            return AdminResult.Fail(Ui.Text(NotYours));
         }
 
         var (approverId, amount) = route.Value;
@@ -313,7 +315,7 @@ public sealed class BalanceRequestService(
             action.Audit(AuditActions.BalanceRequestRejected, AuditTargets.BalanceRequest, IdText(requestId), request.Email,
                 $"{amount} by {request.Method.Name()} {request.TransactionId}: {reason}");
             action.AfterCommit(() => notifier.Notify(new BalanceRequestChange(requestId, request.RequesterId, approverId, BalanceRequestStatus.Rejected)));
-            return AdminResult.Done($"Rejected the request of {request.Email}.");
+            return AdminResult.Done(Ui.Text("Rejected the request of {0}.", request.Email));
         }, role: approverId is null ? Roles.Admin : Roles.Reseller, ct: ct);
     }
 
@@ -344,16 +346,16 @@ public sealed class BalanceRequestService(
             .Select(r => new { r.Status, r.DecidedByEmail }).SingleOrDefaultAsync(ct);
         return (now?.Status, approving) switch
         {
-            (BalanceRequestStatus.Approved, true) => AdminResult.Unchanged($"This request was already approved by {now!.DecidedByEmail}; nothing changed."),
-            (BalanceRequestStatus.Rejected, false) => AdminResult.Unchanged($"This request was already rejected by {now!.DecidedByEmail}; nothing changed."),
-            (BalanceRequestStatus.Rejected, true) => AdminResult.Fail($"This request was rejected by {now!.DecidedByEmail}; it cannot be approved."),
-            (BalanceRequestStatus.Approved, false) => AdminResult.Fail($"This request was approved by {now!.DecidedByEmail}; it cannot be rejected."),
-            _ => AdminResult.Fail(NotYours),
+            (BalanceRequestStatus.Approved, true) => AdminResult.Unchanged(Ui.Text("This request was already approved by {0}; nothing changed.", now!.DecidedByEmail)),
+            (BalanceRequestStatus.Rejected, false) => AdminResult.Unchanged(Ui.Text("This request was already rejected by {0}; nothing changed.", now!.DecidedByEmail)),
+            (BalanceRequestStatus.Rejected, true) => AdminResult.Fail(Ui.Text("This request was rejected by {0}; it cannot be approved.", now!.DecidedByEmail)),
+            (BalanceRequestStatus.Approved, false) => AdminResult.Fail(Ui.Text("This request was approved by {0}; it cannot be rejected.", now!.DecidedByEmail)),
+            _ => AdminResult.Fail(Ui.Text(NotYours)),
         };
     }
 
     private static AdminResult DuplicateTransaction(PaymentMethod method, string transactionId) =>
-        AdminResult.FieldFail("TransactionId", $"A {method.Name()} payment with transaction ID {transactionId} was already claimed in a request.");
+        AdminResult.FieldFail("TransactionId", Ui.Text("A {0} payment with transaction ID {1} was already claimed in a request.", Ui.Text(method.Name()), transactionId));
 
     private static Expression<Func<BalanceRequest, BalanceRequestRow>> AsRow(PortalDbContext db) => r => new BalanceRequestRow(
         r.Id, r.CreatedAtUtc, r.RequesterId, r.Requester!.Email ?? "", r.Requester.FullName, r.ApproverId,

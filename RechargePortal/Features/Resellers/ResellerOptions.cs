@@ -23,6 +23,15 @@ public sealed class ResellerOptions : IValidatableObject
     public string LevelName(int depth) =>
         depth >= 1 && depth <= Names.Count ? Names[depth - 1] : $"Level {depth}";
 
+    /// <summary>
+    /// <see cref="LevelName"/> as a page shows it: the default names and "Level n" in the reader's language, a configured
+    /// name as configured.
+    /// </summary>
+    public string ShownLevelName(int depth) =>
+        depth >= 1 && depth <= Names.Count
+            ? LevelNames.Count > 0 ? Names[depth - 1] : Localization.Ui.Text(Names[depth - 1])
+            : Localization.Ui.Text("Level {0}", Localization.Display.Number(depth));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LevelNames.Any(string.IsNullOrWhiteSpace))

@@ -31,7 +31,7 @@ public sealed class ResellerService(IDbContextFactory<PortalDbContext> dbs, Acti
         var me = await db.Wallets.AsNoTracking().Where(w => w.UserId == actor.UserId)
             .Select(w => new { w.Id, w.BalancePoisha, w.User!.CanCreateSubResellers }).SingleAsync(ct);
         var depth = await ResellerTree.DepthAsync(db, actor.UserId, ct);
-        return new ResellerSelf(actor.UserId, depth, Options.LevelName(depth), me.Id, new Money(me.BalancePoisha), me.CanCreateSubResellers, depth < Options.MaxDepth);
+        return new ResellerSelf(actor.UserId, depth, Options.ShownLevelName(depth), me.Id, new Money(me.BalancePoisha), me.CanCreateSubResellers, depth < Options.MaxDepth);
     }
 
     /// <summary>Everyone below the actor, parents before their children, each level ordered by email.</summary>
@@ -75,7 +75,7 @@ public sealed class ResellerService(IDbContextFactory<PortalDbContext> dbs, Acti
             foreach (var r in byParent[parentId].OrderBy(r => r.Email, StringComparer.OrdinalIgnoreCase))
             {
                 ordered.Add(new ResellerNode(
-                    r.UserId, r.ParentId, depth, Options.LevelName(depth), r.Email ?? "", r.FullName, r.Id, new Money(r.BalancePoisha), new Money(r.Sales),
+                    r.UserId, r.ParentId, depth, Options.ShownLevelName(depth), r.Email ?? "", r.FullName, r.Id, new Money(r.BalancePoisha), new Money(r.Sales),
                     r.LockoutEnd > now, r.CanCreateSubResellers, r.Plan));
                 Add(r.UserId, depth + 1);
             }

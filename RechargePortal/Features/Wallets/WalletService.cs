@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using RechargePortal.Components.Shared;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
+using RechargePortal.Localization;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Wallets;
@@ -65,13 +66,13 @@ public sealed class WalletService(
         {
             if (!amount.IsPositive)
             {
-                return new WalletResult(WalletOutcome.Refused, Money.Zero, "A recharge amount must be positive.");
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, Ui.Text("A recharge amount must be positive."));
             }
 
             var walletId = await db.Wallets.Where(w => w.UserId == resellerId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
             if (walletId is null)
             {
-                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This account has no wallet.");
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, Ui.Text("This account has no wallet."));
             }
 
             if (await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct) is { } existing)
@@ -181,7 +182,7 @@ public sealed class WalletService(
             var hold = await FindRechargeEntryAsync(db, rechargeId, LedgerKind.RechargeHold, ct);
             if (hold is null)
             {
-                return new WalletResult(WalletOutcome.NotFound, Money.Zero, "This recharge holds no money.");
+                return new WalletResult(WalletOutcome.NotFound, Money.Zero, Ui.Text("This recharge holds no money."));
             }
 
             var wallet = walletId ?? hold.WalletId;
@@ -192,7 +193,7 @@ public sealed class WalletService(
 
             if (signedAmount.Poisha == 0)
             {
-                return new WalletResult(WalletOutcome.Refused, Money.Zero, "Nothing to correct.");
+                return new WalletResult(WalletOutcome.Refused, Money.Zero, Ui.Text("Nothing to correct."));
             }
 
             return await ApplyAsync(db, wallet, LedgerKind.Adjustment, signedAmount, memo, admin.UserId, admin.Email,
@@ -240,8 +241,8 @@ public sealed class WalletService(
 
         var (p, c) = (new Money(pair.ParentBalance), new Money(pair.ChildBalance));
         var problem = TransferProblem(amount, null)?.Problem
-            ?? (down && amount > p ? $"Your balance is only {p}."
-                : !down && amount > c ? $"{pair.ChildEmail} holds only {c}; you can take back at most that." : null);
+            ?? (down && amount > p ? Ui.Text("Your balance is only {0}.", Display.Money(p))
+                : !down && amount > c ? Ui.Text("{0} holds only {1}; you can take back at most that.", pair.ChildEmail, Display.Money(c)) : null);
         return down
             ? new TransferPreview(pair.ChildEmail, p, p - amount, c, c + amount, problem)
             : new TransferPreview(pair.ChildEmail, p, p + amount, c, c - amount, problem);
@@ -284,13 +285,13 @@ public sealed class WalletService(
         var db = action.Db;
         if (await db.LedgerEntries.AsNoTracking().AnyAsync(e => e.RequestId == requestId, ct))
         {
-            return AdminResult.Unchanged("That transfer was already made; nothing changed.");
+            return AdminResult.Unchanged(Ui.Text("That transfer was already made; nothing changed."));
         }
 
         var pair = await TransferPairAsync(db, parent.UserId, childId, ct);
         if (pair is null)
         {
-            return AdminResult.Fail("That reseller is not one of yours.");
+            return AdminResult.Fail(Ui.Text("That reseller is not one of yours."));
         }
 
         var audit = action.Audit(down ? AuditActions.BalanceSent : AuditActions.BalanceTakenBack, AuditTargets.Wallet,
@@ -317,26 +318,26 @@ public sealed class WalletService(
         catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
         {
             logger.LogWarning("Duplicate transfer refused by the database: {Message}", e.InnerException?.Message);
-            return AdminResult.Unchanged("That transfer was already made; nothing changed.");
+            return AdminResult.Unchanged(Ui.Text("That transfer was already made; nothing changed."));
         }
 
         if (moved.Outcome != WalletOutcome.Applied)
         {
             return AdminResult.FieldFail("Amount", down
-                ? $"Your balance is only {moved.BalanceAfter}."
-                : $"{pair.ChildEmail} holds only {moved.BalanceAfter}; you can take back at most that.");
+                ? Ui.Text("Your balance is only {0}.", Display.Money(moved.BalanceAfter))
+                : Ui.Text("{0} holds only {1}; you can take back at most that.", pair.ChildEmail, Display.Money(moved.BalanceAfter)));
         }
 
         var mine = await db.Wallets.Where(w => w.Id == pair.ParentWalletId).Select(w => w.BalancePoisha).SingleAsync(ct);
         return AdminResult.Done(down
-            ? $"Sent {amount} to {pair.ChildEmail}. Your balance now {new Money(mine)}."
-            : $"Took back {amount} from {pair.ChildEmail}. Your balance now {new Money(mine)}.");
+            ? Ui.Text("Sent {0} to {1}. Your balance now {2}.", Display.Money(amount), pair.ChildEmail, Display.Money(new Money(mine)))
+            : Ui.Text("Took back {0} from {1}. Your balance now {2}.", Display.Money(amount), pair.ChildEmail, Display.Money(new Money(mine))));
     }
 
     private static AdminResult? TransferProblem(Money amount, string? note) =>
-        !amount.IsPositive ? AdminResult.FieldFail("Amount", "The amount must be more than zero.")
-        : amount > Money.MaxInput ? AdminResult.FieldFail("Amount", $"That is more than the largest amount allowed ({Money.MaxInput}).")
-        : note?.Length > MaxNoteLength ? AdminResult.FieldFail("Note", $"Use at most {MaxNoteLength} characters.")
+        !amount.IsPositive ? AdminResult.FieldFail("Amount", Ui.Text("The amount must be more than zero."))
+        : amount > Money.MaxInput ? AdminResult.FieldFail("Amount", Ui.Text("That is more than the largest amount allowed ({0}).", Display.Money(Money.MaxInput)))
+        : note?.Length > MaxNoteLength ? AdminResult.FieldFail("Note", Ui.Text("Use at most {0} characters.", Display.Number(MaxNoteLength)))
         : null;
 
     private sealed record TransferPair(long ParentWalletId, long ParentBalance, long ChildWalletId, long ChildBalance, string ChildEmail);
@@ -357,10 +358,10 @@ public sealed class WalletService(
         reference = string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
         note = (note ?? "").Trim();
         var invalid =
-            !amount.IsPositive ? AdminResult.FieldFail("Amount", "The amount must be more than zero.")
-            : amount > Money.MaxInput ? AdminResult.FieldFail("Amount", $"That is more than the largest amount allowed ({Money.MaxInput}).")
-            : reference?.Length > MaxReferenceLength ? AdminResult.FieldFail("Reference", $"Use at most {MaxReferenceLength} characters.")
-            : note.Length > MaxNoteLength ? AdminResult.FieldFail("Note", $"Use at most {MaxNoteLength} characters.")
+            !amount.IsPositive ? AdminResult.FieldFail("Amount", Ui.Text("The amount must be more than zero."))
+            : amount > Money.MaxInput ? AdminResult.FieldFail("Amount", Ui.Text("That is more than the largest amount allowed ({0}).", Display.Money(Money.MaxInput)))
+            : reference?.Length > MaxReferenceLength ? AdminResult.FieldFail("Reference", Ui.Text("Use at most {0} characters.", Display.Number(MaxReferenceLength)))
+            : note.Length > MaxNoteLength ? AdminResult.FieldFail("Note", Ui.Text("Use at most {0} characters.", Display.Number(MaxNoteLength)))
             : null;
         if (invalid is not null)
         {
@@ -389,13 +390,13 @@ public sealed class WalletService(
         var done = await db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.RequestId == requestId, ct);
         if (done is not null)
         {
-            return AdminResult.Unchanged($"That request was already applied; nothing changed. Balance {done.BalanceAfter}.");
+            return AdminResult.Unchanged(Ui.Text("That request was already applied; nothing changed. Balance {0}.", Display.Money(done.BalanceAfter)));
         }
 
         var owner = await db.Wallets.Where(w => w.Id == walletId).Select(w => w.User!.Email).SingleOrDefaultAsync(ct);
         if (owner is null)
         {
-            return AdminResult.Fail("That wallet no longer exists.");
+            return AdminResult.Fail(Ui.Text("That wallet no longer exists."));
         }
 
         var credit = kind == LedgerKind.Deposit;
@@ -415,12 +416,12 @@ public sealed class WalletService(
         {
             // The unique request id caught a resubmit that raced this one.
             logger.LogWarning("Duplicate wallet change refused by the database: {Message}", e.InnerException?.Message);
-            return AdminResult.Unchanged("That request was already applied; nothing changed.");
+            return AdminResult.Unchanged(Ui.Text("That request was already applied; nothing changed."));
         }
 
         return moved.Outcome == WalletOutcome.Applied
-            ? AdminResult.Done($"{(credit ? "Credited" : "Debited")} {owner}. Balance now {moved.BalanceAfter}.")
-            : AdminResult.FieldFail("Amount", moved.Error ?? "The wallet refused this change.");
+            ? AdminResult.Done(Ui.Text(credit ? "Credited {0}. Balance now {1}." : "Debited {0}. Balance now {1}.", owner, Display.Money(moved.BalanceAfter)))
+            : AdminResult.FieldFail("Amount", moved.Error ?? Ui.Text("The wallet refused this change."));
     }
 
     // ---- Reading: every wallet for an active admin or auditor, a reseller's own for them; else AccessRefusedException ----
@@ -518,7 +519,7 @@ public sealed class WalletService(
         var balance = new Money(await db.Wallets.Where(w => w.Id == walletId).Select(w => w.BalancePoisha).SingleAsync(ct));
         if (changed == 0)
         {
-            return new WalletResult(WalletOutcome.InsufficientBalance, balance, $"The wallet holds only {balance}.");
+            return new WalletResult(WalletOutcome.InsufficientBalance, balance, Ui.Text("The wallet holds only {0}.", Display.Money(balance)));
         }
 
         db.LedgerEntries.Add(LedgerEntry.Create(
