@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using RechargePortal.Localization;
 
 namespace RechargePortal.Features.Wallets;
 
@@ -61,13 +62,13 @@ public readonly partial record struct Money(long Poisha) : IComparable<Money>
 
         if (text.Length == 0)
         {
-            error = "Enter an amount.";
+            error = Ui.Text("Enter an amount.");
             return false;
         }
 
         if (text.StartsWith('-'))
         {
-            error = "Enter a positive amount.";
+            error = Ui.Text("Enter a positive amount.");
             return false;
         }
 
@@ -75,8 +76,8 @@ public readonly partial record struct Money(long Poisha) : IComparable<Money>
         if (!match.Success)
         {
             error = DecimalsPattern().IsMatch(text)
-                ? "Use at most two decimals (poisha)."
-                : "Enter an amount in taka, e.g. 1500 or 1,500.50.";
+                ? Ui.Text("Use at most two decimals (poisha).")
+                : Display.Digits(Ui.Text("Enter an amount in taka, e.g. 1500 or 1,500.50."));
             return false;
         }
 
@@ -84,20 +85,20 @@ public readonly partial record struct Money(long Poisha) : IComparable<Money>
         var fraction = match.Groups["fraction"].Value.PadRight(2, '0');
         if (whole.TrimStart('0').Length > 9)
         {
-            error = $"That is more than the largest amount allowed ({MaxInput}).";
+            error = Ui.Text("That is more than the largest amount allowed ({0}).", Display.Money(MaxInput));
             return false;
         }
 
         var poisha = long.Parse(whole, CultureInfo.InvariantCulture) * 100 + long.Parse(fraction, CultureInfo.InvariantCulture);
         if (poisha == 0)
         {
-            error = "The amount must be more than zero.";
+            error = Ui.Text("The amount must be more than zero.");
             return false;
         }
 
         if (poisha > MaxInput.Poisha)
         {
-            error = $"That is more than the largest amount allowed ({MaxInput}).";
+            error = Ui.Text("That is more than the largest amount allowed ({0}).", Display.Money(MaxInput));
             return false;
         }
 
