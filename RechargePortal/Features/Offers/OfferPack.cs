@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Offers;
@@ -96,6 +97,28 @@ public sealed class OfferPack
 
     /// <summary>"IN pack: 5 GB, 7 Days": what a recharge of its price buys, as the recharge records it.</summary>
     public string Describe() => $"{OfferType} pack: {(Contents.Length > 0 ? Contents : Details ?? "offer")}{(Validity is null ? "" : $", {Validity}")}";
+
+    /// <summary>
+    /// A <see cref="Describe"/> text as recharges keep it (English, in the database and the API) worded for the reader:
+    /// the offer type and "pack" in their language, the vendor's own words as they are. Any other text comes back unchanged.
+    /// </summary>
+    public static string ShownAs(string described)
+    {
+        const string Marker = " pack: ";
+        var at = described.IndexOf(Marker, StringComparison.Ordinal);
+        if (at <= 0 || !Enum.TryParse<OfferType>(described[..at], out var type) || type.ToString() != described[..at])
+        {
+            return described;
+        }
+
+        var rest = described[(at + Marker.Length)..];
+        if (rest == "offer" || rest.StartsWith("offer, ", StringComparison.Ordinal))
+        {
+            rest = Ui.Text("offer") + rest["offer".Length..];
+        }
+
+        return Ui.Text("{0} pack: {1}", Ui.Text(type.ToString()), rest);
+    }
 }
 
 internal sealed class OfferPackConfiguration : IEntityTypeConfiguration<OfferPack>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 using RechargePortal.Security;
 
@@ -11,6 +12,11 @@ public sealed record OfferRefreshResult(bool Succeeded, int Added, int Updated, 
     public string Message => Succeeded
         ? $"{Added} new, {Updated} changed, {Deactivated} withdrawn."
         : $"Offer packs not refreshed: {Error}";
+
+    /// <summary><see cref="Message"/> (which the job logs in English) in the reader's language, for a page.</summary>
+    public string Text => Succeeded
+        ? Ui.Text("{0} new, {1} changed, {2} withdrawn.", Display.Number(Added), Display.Number(Updated), Display.Number(Deactivated))
+        : Ui.Text("Offer packs not refreshed: {0}", Error);
 }
 
 public sealed class OfferFilter

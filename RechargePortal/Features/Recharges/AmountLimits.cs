@@ -1,4 +1,5 @@
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Recharges;
@@ -11,12 +12,13 @@ public sealed record AmountLimits(Money Min, Money Max, bool WholeTaka)
     {
         if (WholeTaka && amount.Poisha % 100 != 0)
         {
-            return "Recharge whole taka only, no poisha.";
+            return Ui.Text("Recharge whole taka only, no poisha.");
         }
 
         if (amount < Min || amount > Max)
         {
-            return $"Enter {Min.ToString().Replace(".00", "", StringComparison.Ordinal)} to {Max.ToString().Replace(".00", "", StringComparison.Ordinal)} for this operator and number type.";
+            return Ui.Text("Enter {0} to {1} for this operator and number type.",
+                Display.Digits(Min.ToString().Replace(".00", "", StringComparison.Ordinal)), Display.Digits(Max.ToString().Replace(".00", "", StringComparison.Ordinal)));
         }
 
         return null;

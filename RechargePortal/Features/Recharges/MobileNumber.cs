@@ -1,3 +1,4 @@
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Recharges;
@@ -16,7 +17,7 @@ public static class MobileNumber
         var text = Localization.BanglaDigits.ToLatin((input ?? "").Trim());
         if (text.Length == 0)
         {
-            error = "Enter the mobile number.";
+            error = Ui.Text("Enter the mobile number.");
             return false;
         }
 
@@ -30,7 +31,7 @@ public static class MobileNumber
             }
             else if (c is not (' ' or '-' or '(' or ')' or '.'))
             {
-                error = "Use digits only, e.g. 01712345678.";
+                error = Shown(Ui.Text("Use digits only, e.g. 01712345678."));
                 return false;
             }
         }
@@ -42,19 +43,19 @@ public static class MobileNumber
         }
         else if (plus)
         {
-            error = "Only Bangladeshi numbers (+880) can be recharged.";
+            error = Shown(Ui.Text("Only Bangladeshi numbers (+880) can be recharged."));
             return false;
         }
 
         if (d.Length != 11 || !d.StartsWith("01", StringComparison.Ordinal))
         {
-            error = "A mobile number has 11 digits and starts with 01, e.g. 01712345678.";
+            error = Shown(Ui.Text("A mobile number has 11 digits and starts with 01, e.g. 01712345678."));
             return false;
         }
 
         if (OperatorOf(d) is null)
         {
-            error = $"{d[..3]} is not a mobile operator's prefix (013 to 019).";
+            error = Shown(Ui.Text("{0} is not a mobile operator's prefix (013 to 019).", d[..3]));
             return false;
         }
 
@@ -74,6 +75,9 @@ public static class MobileNumber
             "018" => MobileOperator.Robi,
             _ => null,
         };
+
+    /// <summary>A message's example digits as the reader reads them (Bengali digits on Bangla pages).</summary>
+    private static string Shown(string text) => Localization.Display.Digits(text);
 
     /// <summary><c>01712-345678</c>: easier to read back to a customer.</summary>
     public static string Display(string normalized) =>

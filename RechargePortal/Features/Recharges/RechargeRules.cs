@@ -1,4 +1,5 @@
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Recharges;
@@ -97,16 +98,16 @@ public static class RechargeRules
 
         if (!Enum.IsDefined(form.NumberType))
         {
-            errors[RechargeFields.NumberType] = "Choose a number type.";
+            errors[RechargeFields.NumberType] = Ui.Text("Choose a number type.");
         }
         else if (form.NumberType == NumberType.Skitto && op is not null && op != MobileOperator.Grameenphone)
         {
-            errors[RechargeFields.NumberType] = "Skitto numbers are Grameenphone's: choose Grameenphone as the operator or another number type.";
+            errors[RechargeFields.NumberType] = Ui.Text("Skitto numbers are Grameenphone's: choose Grameenphone as the operator or another number type.");
         }
 
         if (form.Operator is { } chosen && !Enum.IsDefined(chosen))
         {
-            errors[RechargeFields.Operator] = "Choose an operator.";
+            errors[RechargeFields.Operator] = Ui.Text("Choose an operator.");
         }
 
         if (!Money.TryParse(form.Amount, out var amount, out var amountError))
@@ -133,6 +134,7 @@ public static class RechargeRules
             ? [NumberType.Prepaid, NumberType.Postpaid, NumberType.Skitto, NumberType.PowerLoad]
             : [NumberType.Prepaid, NumberType.Postpaid, NumberType.PowerLoad];
 
+    /// <summary>The type's English name (ledger memos, the API); pages show it as <c>L[Label(type)]</c>.</summary>
     public static string Label(NumberType type) => type switch
     {
         NumberType.PowerLoad => "PowerLoad",

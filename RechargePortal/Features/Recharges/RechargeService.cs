@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,7 @@ using RechargePortal.Features.Audit;
 using RechargePortal.Features.Commissions;
 using RechargePortal.Features.Offers;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 using RechargePortal.Providers.CallLog;
 using RechargePortal.Security;
@@ -141,7 +143,7 @@ public sealed class RechargeService(
         var wallet = await wallets.FindByUserForSystemAsync(resellerId, ct);
         if (wallet is null)
         {
-            return new QuoteResult(null, errors, "This account has no wallet. Ask an admin.");
+            return new QuoteResult(null, errors, Ui.Text("This account has no wallet. Ask an admin."));
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -272,7 +274,7 @@ public sealed class RechargeService(
             {
                 return existing.ResellerId == reseller.UserId
                     ? PlaceResult.Placed(existing.Id, existing.Reference, PlaceOutcome.Existing)
-                    : PlaceResult.Refused("This order was already used. Reload the page.");
+                    : PlaceResult.Refused(Ui.Text("This order was already used. Reload the page."));
             }
 
             // Read again under the write lock: a parallel request with the same reference that committed first is this one's answer
@@ -284,13 +286,13 @@ public sealed class RechargeService(
 
             if (!await guard.IsActiveInRoleAsync(db, reseller, Roles.Reseller, ct))
             {
-                return PlaceResult.Refused("Your account cannot recharge now (locked or signed out). Nothing was charged.", refusal: PlaceRefusal.AccountInactive);
+                return PlaceResult.Refused(Ui.Text("Your account cannot recharge now (locked or signed out). Nothing was charged."), refusal: PlaceRefusal.AccountInactive);
             }
 
             var walletId = await db.Wallets.Where(w => w.UserId == reseller.UserId).Select(w => (long?)w.Id).SingleOrDefaultAsync(ct);
             if (walletId is null)
             {
-                return PlaceResult.Refused("This account has no wallet. Ask an admin.");
+                return PlaceResult.Refused(Ui.Text("This account has no wallet. Ask an admin."));
             }
 
             // Counted again under the write lock: concurrent placements queue here, so the limit holds exactly.
@@ -299,17 +301,19 @@ public sealed class RechargeService(
                 return limitedNow;
             }
 
-            // From here on every refusal is an attempt: recorded and committed, while its recharge (if any) is not.
-            async Task<PlaceResult> RefuseAsync(PlaceResult refused)
+            // From here on every refusal is an attempt: recorded (in English, as the database keeps words) and committed, while its recharge (if any) is not.
+            async Task<PlaceResult> RefuseAsync(Func<PlaceResult> refusal)
             {
-                await PlacementLimits.RecordRefusalAsync(db, reseller.UserId, refused.Why, now, ct);
+                var recorded = PortalLanguage.In(LanguageChoice.English, refusal);
+                await PlacementLimits.RecordRefusalAsync(db, reseller.UserId, recorded.Why, now, ct);
                 await tx.CommitAsync(ct);
-                return refused;
+                return refusal();
             }
 
             if (await PlacementLimits.FailedTodayAsync(db, reseller.UserId, Limits, time, ct) is { } capped)
             {
-                return await RefuseAsync(capped);
+                var failedCap = Limits.FailedRechargesPerResellerPerDay;
+                return await RefuseAsync(() => capped with { Error = RechargeWording.TooManyFailed(failedCap) });
             }
 
             var dayStart = DhakaTime.StartOfDayUtc(DhakaTime.Today(time));
@@ -317,8 +321,10 @@ public sealed class RechargeService(
             var countToday = await today.CountAsync(ct);
             if (countToday >= Options.DailyCountLimit)
             {
-                return await RefuseAsync(PlaceResult.Refused(
-                    $"You have reached today's limit of {Options.DailyCountLimit} recharges. It resets at midnight (Bangladesh time).", refusal: PlaceRefusal.DailyLimit));
+                var countLimit = Options.DailyCountLimit;
+                return await RefuseAsync(() => PlaceResult.Refused(
+                    Ui.Text("You have reached today's limit of {0} recharges. It resets at midnight (Bangladesh time).", Display.Digits(countLimit.ToString(CultureInfo.InvariantCulture))),
+                    refusal: PlaceRefusal.DailyLimit));
             }
 
             var amountToday = new Money(await today.SumAsync(r => (long?)r.AmountPoisha, ct) ?? 0);
@@ -326,15 +332,16 @@ public sealed class RechargeService(
             if (amountToday + order.Amount > dailyLimit)
             {
                 var left = dailyLimit - amountToday;
-                return await RefuseAsync(PlaceResult.Refused(
-                    $"That is over today's limit of {dailyLimit}: {(left.IsPositive ? left : Money.Zero)} left until midnight (Bangladesh time).", RechargeFields.Amount,
-                    PlaceRefusal.DailyLimit));
+                return await RefuseAsync(() => PlaceResult.Refused(
+                    Ui.Text("That is over today's limit of {0}: {1} left until midnight (Bangladesh time).", Display.Money(dailyLimit), Display.Money(left.IsPositive ? left : Money.Zero)),
+                    RechargeFields.Amount, PlaceRefusal.DailyLimit));
             }
 
             if (!confirmDuplicate && await RecentDuplicateAsync(db, reseller.UserId, order, ct) is { } duplicate)
             {
                 return new PlaceResult(null, null, new Dictionary<string, string>(),
-                    $"{MobileNumber.Display(order.Number)} got {order.Amount} at {DhakaTime.Format(duplicate.CreatedAtUtc)} ({duplicate.Reference}). Confirm to send it again.",
+                    Ui.Text("{0} got {1} at {2} ({3}). Confirm to send it again.", Display.Digits(MobileNumber.Display(order.Number)), Display.Money(order.Amount),
+                        DhakaTime.Format(duplicate.CreatedAtUtc), duplicate.Reference),
                     duplicate);
             }
 
@@ -351,8 +358,10 @@ public sealed class RechargeService(
             {
                 await tx.RollbackToSavepointAsync(beforeRecharge, ct);
                 db.ChangeTracker.Clear();
-                return await RefuseAsync(PlaceResult.Refused(
-                    hold.Outcome == WalletOutcome.InsufficientBalance ? $"Your wallet holds only {hold.BalanceAfter}. Nothing was charged." : hold.Error ?? "The wallet refused the hold.",
+                return await RefuseAsync(() => PlaceResult.Refused(
+                    hold.Outcome == WalletOutcome.InsufficientBalance
+                        ? Ui.Text("Your wallet holds only {0}. Nothing was charged.", Display.Money(hold.BalanceAfter))
+                        : hold.Error ?? Ui.Text("The wallet refused the hold."),
                     RechargeFields.Amount, hold.Outcome == WalletOutcome.InsufficientBalance ? PlaceRefusal.InsufficientBalance : null));
             }
 
@@ -377,7 +386,7 @@ public sealed class RechargeService(
                 }
             }
 
-            return PlaceResult.Refused("The recharge could not be saved. Nothing was charged; try again.");
+            return PlaceResult.Refused(Ui.Text("The recharge could not be saved. Nothing was charged; try again."));
         }
     }
 

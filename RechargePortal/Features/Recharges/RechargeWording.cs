@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Recharges;
@@ -41,18 +42,23 @@ public static class RechargeWording
         : $"Correction: recharge {reference} was reversed by the operator (amount returned, less commission paid)";
 
     /// <summary>A placement refused by the per-minute limit, as the reseller reads it beside the form.</summary>
-    public static string TooManyAttempts(int perMinute, TimeSpan retryAfter) => string.Create(CultureInfo.InvariantCulture,
-        $"Too many recharges: at most {perMinute} a minute. Try again in {retryAfter.TotalSeconds:0} seconds. Nothing was charged.");
+    public static string TooManyAttempts(int perMinute, TimeSpan retryAfter) =>
+        Ui.Text("Too many recharges: at most {0} a minute. Try again in {1} seconds. Nothing was charged.",
+            Display.Digits(perMinute.ToString(CultureInfo.InvariantCulture)), Display.Digits(retryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)));
 
     /// <summary>A placement refused by the daily cap on failed recharges.</summary>
-    public static string TooManyFailed(int perDay) => string.Create(CultureInfo.InvariantCulture,
-        $"{perDay} of your recharges failed today, the most allowed in a day: recharging is paused until midnight (Bangladesh time). Nothing was charged.");
+    public static string TooManyFailed(int perDay) =>
+        Ui.Text("{0} of your recharges failed today, the most allowed in a day: recharging is paused until midnight (Bangladesh time). Nothing was charged.",
+            Display.Digits(perDay.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>A reference placed again with another order (an API's 409).</summary>
     public static string ReferenceReused(string clientReference, string rechargeReference) =>
         $"The reference {clientReference} was already used for another order (recharge {rechargeReference}). Nothing was charged.";
 
-    /// <summary>Why a recharge failed or waits, as the reseller reads it: no provider names, no vendor text.</summary>
+    /// <summary>
+    /// Why a recharge failed or waits, as the reseller reads it: no provider names, no vendor text. Kept in English in the
+    /// database (and the API); the pages show them through the localizer (each is a key of <c>Ui.resx</c>).
+    /// </summary>
     public static class ResellerNotes
     {
         public const string Refused = "It could not be sent: refused upstream.";

@@ -78,7 +78,7 @@ public readonly partial record struct Money(long Poisha) : IComparable<Money>
         {
             error = DecimalsPattern().IsMatch(text)
                 ? Ui.Text("Use at most two decimals (poisha).")
-                : Ui.Text("Enter an amount in taka, e.g. 1500 or 1,500.50.");
+                : Display.Digits(Ui.Text("Enter an amount in taka, e.g. 1500 or 1,500.50."));
             return false;
         }
 
