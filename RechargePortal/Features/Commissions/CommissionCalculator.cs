@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Commissions;
@@ -16,18 +17,18 @@ public readonly partial record struct CommissionRateValue(int BasisPoints)
     public static bool TryParse(string? input, out CommissionRateValue rate, out string error)
     {
         rate = Zero;
-        var text = (input ?? "").Trim().TrimEnd('%').Trim();
+        var text = BanglaDigits.ToLatin(input ?? "").Trim().TrimEnd('%').Trim();
         var match = RatePattern().Match(text);
         if (!match.Success)
         {
-            error = text.Length == 0 ? "Enter a rate." : "Enter a percentage with at most two decimals, e.g. 2.75.";
+            error = text.Length == 0 ? Ui.Text("Enter a rate.") : Ui.Text("Enter a percentage with at most two decimals, e.g. 2.75.");
             return false;
         }
 
         var whole = match.Groups["whole"].Value;
         if (whole.TrimStart('0').Length > 3)
         {
-            error = "A rate must be between 0 and 100 %.";
+            error = Ui.Text("A rate must be between 0 and 100 %.");
             return false;
         }
 
@@ -35,7 +36,7 @@ public readonly partial record struct CommissionRateValue(int BasisPoints)
             + int.Parse(match.Groups["fraction"].Value.PadRight(2, '0'), CultureInfo.InvariantCulture);
         if (bp > 10_000)
         {
-            error = "A rate must be between 0 and 100 %.";
+            error = Ui.Text("A rate must be between 0 and 100 %.");
             return false;
         }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 using RechargePortal.Security;
 
@@ -76,14 +77,14 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
         name = (name ?? "").Trim();
         if (name.Length is 0 or > 100)
         {
-            return Task.FromResult(AdminResult.FieldFail("Name", "Enter a name of up to 100 characters."));
+            return Task.FromResult(AdminResult.FieldFail("Name", Ui.Text("Enter a name of up to 100 characters.")));
         }
 
         return actions.RunAsync(admin, async action =>
         {
             if (await action.Db.CommissionPlans.AnyAsync(p => p.Name == name, ct))
             {
-                return AdminResult.FieldFail("Name", "A plan with this name exists.");
+                return AdminResult.FieldFail("Name", Ui.Text("A plan with this name exists."));
             }
 
             var plan = CommissionPlan.Create(name, packMode, action.NowUtc);
@@ -137,7 +138,8 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
                 if (rate.BasisPoints > before.BasisPoints
                     && await ParentBelowAsync(action.Db, users, plan.Id, op, type, rate, ct) is { } parent)
                 {
-                    refused[RateField(op, type)] = $"{rate} is above what the parent of {parent.ChildEmail} earns ({parent.ParentRate}): a child never earns more than its parent.";
+                    refused[RateField(op, type)] = Ui.Text("{0} is above what the parent of {1} earns ({2}): a child never earns more than its parent.",
+                        Display.Digits(rate.ToString()), parent.ChildEmail, Display.Digits(parent.ParentRate.ToString()));
                 }
                 else if (rate.BasisPoints < before.BasisPoints)
                 {
@@ -166,12 +168,12 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
 
             if (changed == 0)
             {
-                return AdminResult.Unchanged("No rate was changed.");
+                return AdminResult.Unchanged(Ui.Text("No rate was changed."));
             }
 
             return AdminResult.Done(capped.Count == 0
-                ? $"Saved {changed} rate(s) of {plan.Name}."
-                : $"Saved {changed} rate(s) of {plan.Name}. Warning: these resellers now earn at most their parent's lowered rate: {string.Join(", ", capped)}.");
+                ? Ui.Text("Saved {0} rate(s) of {1}.", Display.Number(changed), plan.Name)
+                : Ui.Text("Saved {0} rate(s) of {1}. Warning: these resellers now earn at most their parent's lowered rate: {2}.", Display.Number(changed), plan.Name, string.Join(", ", capped)));
         }, ct);
     }
 
@@ -250,19 +252,19 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
             var wallet = await action.Db.Wallets.Include(w => w.User).SingleOrDefaultAsync(w => w.Id == walletId, ct);
             if (wallet is null)
             {
-                return AdminResult.Fail("That wallet no longer exists.");
+                return AdminResult.Fail(Ui.Text("That wallet no longer exists."));
             }
 
             var plan = planId is null ? null : await action.Db.CommissionPlans.Include(p => p.Rates).SingleOrDefaultAsync(p => p.Id == planId, ct);
             if (planId is not null && plan is null)
             {
-                return AdminResult.FieldFail("Plan", "That plan no longer exists.");
+                return AdminResult.FieldFail("Plan", Ui.Text("That plan no longer exists."));
             }
 
             var earning = plan ?? await action.Db.CommissionPlans.AsNoTracking().Include(p => p.Rates).FirstOrDefaultAsync(p => p.IsDefault, ct);
             if (earning is not null && await CommissionTree.AboveParentAsync(action.Db, wallet.User?.ParentId, earning, ct) is { Count: > 0 } above)
             {
-                return AdminResult.FieldFail("Plan", $"A child never earns more than its parent: {string.Join("; ", above)}.");
+                return AdminResult.FieldFail("Plan", Ui.Text("A child never earns more than its parent: {0}.", string.Join("; ", above)));
             }
 
             wallet.CommissionPlanId = planId;
@@ -275,7 +277,7 @@ public sealed class CommissionService(IDbContextFactory<PortalDbContext> factory
         actions.RunAsync(admin, async action =>
         {
             var plan = await action.Db.CommissionPlans.Include(p => p.Rates).SingleOrDefaultAsync(p => p.Id == planId, ct);
-            return plan is null ? AdminResult.Fail("That plan no longer exists.") : await act(action, plan);
+            return plan is null ? AdminResult.Fail(Ui.Text("That plan no longer exists.")) : await act(action, plan);
         }, needsStepUp: true, ct: ct);
 
     private static void Audit(AdminActionContext action, string what, CommissionPlan plan, string details) =>

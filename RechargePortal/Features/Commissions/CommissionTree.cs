@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Resellers;
+using RechargePortal.Localization;
 using RechargePortal.Providers;
 
 namespace RechargePortal.Features.Commissions;
@@ -75,7 +76,7 @@ public static class CommissionTree
                 var parentRate = EffectiveRates(chain, op, type)[0];
                 if (plan.RateFor(op, type).BasisPoints > parentRate.BasisPoints)
                 {
-                    problems.Add($"{op} {type}: {plan.RateFor(op, type)} is above the parent's {parentRate}");
+                    problems.Add(Ui.Text("{0} {1}: {2} is above the parent's {3}", op, Ui.Text(type.ToString()), Display.Digits(plan.RateFor(op, type).ToString()), Display.Digits(parentRate.ToString())));
                 }
             }
         }

@@ -7,6 +7,7 @@ using RechargePortal.Data;
 using RechargePortal.Features.Audit;
 using RechargePortal.Features.Resellers;
 using RechargePortal.Features.Wallets;
+using RechargePortal.Localization;
 using RechargePortal.Security;
 
 namespace RechargePortal.Features.Users;
@@ -92,21 +93,21 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
         var errors = new Dictionary<string, string>();
         if (!IsEmail(email))
         {
-            errors[nameof(NewUserForm.Email)] = email.Length == 0 ? "Enter an email address." : "Enter a valid email address.";
+            errors[nameof(NewUserForm.Email)] = email.Length == 0 ? Ui.Text("Enter an email address.") : Ui.Text("Enter a valid email address.");
         }
 
         if (fullName.Length == 0)
         {
-            errors[nameof(NewUserForm.FullName)] = "Enter the person's full name.";
+            errors[nameof(NewUserForm.FullName)] = Ui.Text("Enter the person's full name.");
         }
         else if (fullName.Length > 100)
         {
-            errors[nameof(NewUserForm.FullName)] = "Use at most 100 characters.";
+            errors[nameof(NewUserForm.FullName)] = Ui.Text("Use at most 100 characters.");
         }
 
         if (!Roles.IsKnown(form.Role))
         {
-            errors[nameof(NewUserForm.Role)] = "Choose a role.";
+            errors[nameof(NewUserForm.Role)] = Ui.Text("Choose a role.");
         }
 
         var user = new PortalUser
@@ -125,7 +126,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
             if (!errors.ContainsKey(nameof(NewUserForm.Email)) && await users.FindByEmailAsync(email) is not null)
             {
-                errors[nameof(NewUserForm.Email)] = "An account with this email already exists.";
+                errors[nameof(NewUserForm.Email)] = Ui.Text("An account with this email already exists.");
             }
 
             if (await ValidatePasswordAsync(users, user, form.Password) is { } passwordError)
@@ -148,7 +149,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
             if (actingRole == Roles.Reseller
                 && !await action.Db.Users.AnyAsync(u => u.Id == action.Actor.UserId && u.CanCreateSubResellers, ct))
             {
-                return AdminResult.Fail("Your account may not create resellers.");
+                return AdminResult.Fail(Ui.Text("Your account may not create resellers."));
             }
 
             if (reseller && await PlacementProblemAsync(action.Db, user.ParentId, 1, ct) is { } placement)
@@ -162,12 +163,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
                     .FirstOrDefaultAsync(p => form.CommissionPlanId == null ? p.IsDefault : p.Id == form.CommissionPlanId, ct);
                 if (form.CommissionPlanId is not null && plan is null)
                 {
-                    return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), "That plan no longer exists.");
+                    return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), Ui.Text("That plan no longer exists."));
                 }
 
                 if (plan is not null && await Commissions.CommissionTree.AboveParentAsync(action.Db, user.ParentId, plan, ct) is { Count: > 0 } above)
                 {
-                    return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), $"A child never earns more than its parent: {string.Join("; ", above)}.");
+                    return AdminResult.FieldFail(nameof(NewUserForm.CommissionPlanId), Ui.Text("A child never earns more than its parent: {0}.", string.Join("; ", above)));
                 }
             }
 
@@ -208,14 +209,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
                 .AnyAsync(x => x.UserId == parentId && x.Name == Roles.Reseller, ct);
             if (!parentIsReseller)
             {
-                return "The parent must be a reseller.";
+                return Ui.Text("The parent must be a reseller.");
             }
 
             parentDepth = await ResellerTree.DepthAsync(db, parentId, ct);
         }
 
         return parentDepth + height > MaxDepth
-            ? $"That would put resellers {parentDepth + height} levels deep; at most {MaxDepth} are allowed."
+            ? Ui.Text("That would put resellers {0} levels deep; at most {1} are allowed.", Display.Number(parentDepth + height), Display.Number(MaxDepth))
             : null;
     }
 
@@ -228,7 +229,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
         {
             if (!await users.IsInRoleAsync(user, Roles.Reseller))
             {
-                return AdminResult.Fail("Only resellers hang in the reseller tree.");
+                return AdminResult.Fail(Ui.Text("Only resellers hang in the reseller tree."));
             }
 
             if (user.ParentId == newParentId)
@@ -239,7 +240,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
             if (newParentId is not null
                 && (newParentId == user.Id || (await ResellerTree.DescendantsAsync(action.Db, user.Id, ct)).Any(d => d.Id == newParentId)))
             {
-                return AdminResult.FieldFail("Parent", "A reseller cannot move under themself or anyone below them.");
+                return AdminResult.FieldFail("Parent", Ui.Text("A reseller cannot move under themself or anyone below them."));
             }
 
             if (await PlacementProblemAsync(action.Db, newParentId, await ResellerTree.HeightAsync(action.Db, user.Id, ct), ct) is { } problem)
@@ -292,7 +293,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
             }
 
             Audit(action, AuditActions.PasswordReset, child, "temporary password by their parent");
-            return AdminResult.Done($"Temporary password for {child.Email}: {temporary}");
+            return AdminResult.Done(Ui.Text("Temporary password for {0}: {1}", child.Email, temporary));
         }, ct, needsStepUp: true);
 
     private Task<AdminResult> OnChildAsync(
@@ -303,7 +304,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
             // Anyone not below the parent reads as not there: a sibling learns nothing.
             if (child is null || !await ResellerTree.IsAncestorAsync(action.Db, parent.UserId, child.Id, ct))
             {
-                return AdminResult.Fail("That reseller is not one of yours.");
+                return AdminResult.Fail(Ui.Text("That reseller is not one of yours."));
             }
 
             return await act(action, action.Users, child);
@@ -318,7 +319,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
 
         if (allowed && !await users.IsInRoleAsync(user, Roles.Reseller))
         {
-            return AdminResult.Fail("Only resellers create resellers.");
+            return AdminResult.Fail(Ui.Text("Only resellers create resellers."));
         }
 
         user.CanCreateSubResellers = allowed;
@@ -390,7 +391,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
     {
         if (!Roles.IsKnown(role))
         {
-            return Task.FromResult(AdminResult.FieldFail("Role", "Choose a role."));
+            return Task.FromResult(AdminResult.FieldFail("Role", Ui.Text("Choose a role.")));
         }
 
         return OnOtherUserAsync(actor, userId, "change the role of", async (action, users, user) =>
@@ -452,14 +453,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
     {
         if (perMinute is < 1 or > RateLimitOptions.MaxRechargesPerMinute)
         {
-            return Task.FromResult(AdminResult.FieldFail("Limit", $"Enter a number from 1 to {RateLimitOptions.MaxRechargesPerMinute}, or leave it empty for the default."));
+            return Task.FromResult(AdminResult.FieldFail("Limit", Ui.Text("Enter a number from 1 to {0}, or leave it empty for the default.", Display.Number(RateLimitOptions.MaxRechargesPerMinute, "0"))));
         }
 
         return OnOtherUserAsync(actor, userId, "change the recharge limit of", async (action, users, user) =>
         {
             if (!await users.IsInRoleAsync(user, Roles.Reseller))
             {
-                return AdminResult.Fail("Only resellers place recharges.");
+                return AdminResult.Fail(Ui.Text("Only resellers place recharges."));
             }
 
             var before = user.RechargesPerMinuteLimit;
@@ -489,13 +490,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
         if (userId == actor.UserId)
         {
             // Keeps at least the acting admin able to undo whatever they do.
-            return Task.FromResult(AdminResult.Fail($"You cannot {verb} your own account."));
+            return Task.FromResult(AdminResult.Fail(Ui.Text($"You cannot {verb} your own account.")));
         }
 
         return actions.RunAsync(actor, async action =>
         {
             var user = await action.Users.FindByIdAsync(userId);
-            return user is null ? AdminResult.Fail("That account no longer exists.") : await act(action, action.Users, user);
+            return user is null ? AdminResult.Fail(Ui.Text("That account no longer exists.")) : await act(action, action.Users, user);
         }, needsStepUp, ct: ct);
     }
 
@@ -506,7 +507,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AdminActions a
     {
         if (string.IsNullOrEmpty(password))
         {
-            return "Enter a password.";
+            return Ui.Text("Enter a password.");
         }
 
         var problems = new List<string>();

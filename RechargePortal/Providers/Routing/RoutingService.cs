@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RechargePortal.Data;
 using RechargePortal.Features.Audit;
+using RechargePortal.Localization;
 using RechargePortal.Security;
 
 namespace RechargePortal.Providers.Routing;
@@ -49,18 +50,18 @@ public sealed class RoutingService(
     {
         if (route.Count == 0)
         {
-            return Task.FromResult(AdminResult.Fail("A route needs at least one provider."));
+            return Task.FromResult(AdminResult.Fail(Ui.Text("A route needs at least one provider.")));
         }
 
         if (route.FirstOrDefault(n => providers.Find(n) is null) is { } unknown)
         {
-            return Task.FromResult(AdminResult.Fail($"No provider named '{unknown}' is configured."));
+            return Task.FromResult(AdminResult.Fail(Ui.Text("No provider named '{0}' is configured.", unknown)));
         }
 
         var names = route.Select(n => providers.Get(n).Name).ToList();
         if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count)
         {
-            return Task.FromResult(AdminResult.Fail("A provider can appear only once in a route."));
+            return Task.FromResult(AdminResult.Fail(Ui.Text("A provider can appear only once in a route.")));
         }
 
         return actions.RunAsync(admin, async action =>
