@@ -45,7 +45,7 @@ public sealed partial class BanglaTests
     public void Bangla_texts_are_written_in_Bengali_script_apart_from_acronyms_and_examples()
     {
         var (_, bangla) = Resources();
-        var allowed = new HashSet<string>(["API", "OTP", "PIN", "CSV", "ID", "SMS", "URL", "QR", "IP", "HTTP", "HTTPS", "JSON", "ECARE", "USSD", "TOTP", "GUID", "POST", "CIDR", "IPv", "https", "xx",
+        var allowed = new HashSet<string>(["API", "OTP", "PIN", "CSV", "ID", "SMS", "URL", "QR", "IP", "HTTP", "HTTPS", "JSON", "ECARE", "USSD", "TOTP", "GUID", "POST", "CIDR", "IPv", "http", "https", "xx",
             // Names of products a person installs or reads on their phone, and our own.
             "RechargePortal", "Google", "Microsoft", "Authenticator", "Aegis", "Grameenphone", "Robi", "Banglalink", "Airtel", "Teletalk", "Skitto",
             // A date format the API asks for.
