@@ -84,6 +84,9 @@ public static class PortalLanguage
 
     public static WebApplicationBuilder AddPortalLocalization(this WebApplicationBuilder builder)
     {
+        // Work outside a request (Hangfire jobs, commands) words in English and formats invariantly, whatever the server's locale.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         builder.Services.AddLocalization();
         // Bangla written as text in the HTML, not as &#x...; entities (eight bytes a letter on every static page).
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(
