@@ -126,6 +126,15 @@ public sealed partial class BanglaTests
         Assert.Equal(poisha, amount.Poisha);
     }
 
+    [Theory]
+    [InlineData("৫০০", 500)]
+    [InlineData(" 500 ", 500)]
+    [InlineData("৫০০.৫", null)]
+    [InlineData("-৫", null)]
+    [InlineData("", null)]
+    public void The_offer_price_filters_take_whole_taka_in_either_digits(string typed, int? taka) =>
+        Assert.Equal(taka, RechargePortal.Features.Offers.Pages.Offers.WholeTaka(typed));
+
     [Fact]
     public void Wrong_input_in_Bengali_digits_is_refused_as_in_Latin_ones()
     {
