@@ -42,6 +42,36 @@ public sealed partial class BanglaTests
     }
 
     [Fact]
+    public void Every_entry_of_the_resource_files_ships_and_no_two_keys_differ_only_in_case()
+    {
+        // A .resources file keeps one of two names that differ only in case: the other would silently show English.
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RechargePortal", "Localization", "Ui.resx")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        var (english, bangla) = Resources();
+        foreach (var (file, compiled) in new[] { ("Ui.resx", english), ("Ui.bn.resx", bangla) })
+        {
+            var names = System.Xml.Linq.XDocument.Load(Path.Combine(directory!.FullName, "RechargePortal", "Localization", file))
+                .Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToList();
+            Assert.Empty(names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" / ", g)));
+            Assert.Equal(names.Order(StringComparer.Ordinal), compiled.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_key_reads_its_entry_whatever_its_case_and_keeps_its_own_case_in_English()
+    {
+        Assert.Equal("রিচার্জ", PortalLanguage.In(Bangla, () => Ui.Text("recharges")));
+        Assert.Equal("recharges", PortalLanguage.In(LanguageChoice.English, () => Ui.Text("recharges")));
+        Assert.Equal("Recharges", PortalLanguage.In(LanguageChoice.English, () => Ui.Text("Recharges")));
+        Assert.Equal("Not a key of the set", PortalLanguage.In(Bangla, () => Ui.Text("Not a key of the set")));
+    }
+
+    [Fact]
     public void Bangla_texts_are_written_in_Bengali_script_apart_from_acronyms_and_examples()
     {
         var (_, bangla) = Resources();

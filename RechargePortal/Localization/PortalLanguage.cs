@@ -88,6 +88,7 @@ public static class PortalLanguage
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         builder.Services.AddLocalization();
+        builder.Services.AddSingleton<Microsoft.Extensions.Localization.IStringLocalizer<Ui>, UiLocalizer>();
         // Bangla written as text in the HTML, not as &#x...; entities (eight bytes a letter on every static page).
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(
             System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Latin1Supplement,
