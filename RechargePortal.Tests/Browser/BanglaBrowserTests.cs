@@ -121,7 +121,6 @@ public sealed partial class BanglaBrowserTests(BrowserFixture browser)
 
             // Pages load their figures after the first render: wait until no progress bar or "loading" is left.
             await page.WaitForFunctionAsync("() => !document.querySelector('.mud-progress-linear, .mud-skeleton, .mud-table-loading')", null, new() { Timeout = 15_000 });
-            await page.WaitForTimeoutAsync(300);
             Assert.Equal("bn", await page.Locator("html").GetAttributeAsync("lang"));
             found.AddRange(EnglishOn(await ReadableTextAsync(page), english, data).Select(e => $"{path}: \"{e}\""));
         }
