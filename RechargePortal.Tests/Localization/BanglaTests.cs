@@ -63,6 +63,22 @@ public sealed partial class BanglaTests
     }
 
     [Fact]
+    public void Identity_and_MudBlazor_speak_Bangla_through_their_own_keys_and_keep_their_English()
+    {
+        var errors = new PortalIdentityErrors();
+        var english = PortalLanguage.In(LanguageChoice.English, () => errors.PasswordTooShort(12).Description);
+        Assert.Equal(new Microsoft.AspNetCore.Identity.IdentityErrorDescriber().PasswordTooShort(12).Description, english);
+        var bangla = PortalLanguage.In(Bangla, () => errors.DuplicateEmail("shop@example.com").Description);
+        Assert.Contains("shop@example.com", bangla);
+        Assert.Matches("[\u0980-\u09FF]", bangla);
+        Assert.Contains("১২", PortalLanguage.In(Bangla, () => errors.PasswordTooShort(12).Description));
+
+        var mud = new PortalMudLocalizer();
+        Assert.True(PortalLanguage.In(LanguageChoice.English, () => mud["MudDataGridPager_RowsPerPage"]).ResourceNotFound);
+        Assert.Equal("প্রতি পৃষ্ঠায় সারি:", PortalLanguage.In(Bangla, () => mud["MudDataGridPager_RowsPerPage"].Value));
+    }
+
+    [Fact]
     public void A_key_reads_its_entry_whatever_its_case_and_keeps_its_own_case_in_English()
     {
         Assert.Equal("রিচার্জ", PortalLanguage.In(Bangla, () => Ui.Text("recharges")));
