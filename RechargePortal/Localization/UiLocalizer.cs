@@ -12,8 +12,14 @@ internal sealed class UiLocalizer : IStringLocalizer<Ui>
     public LocalizedString this[string name] =>
         Ui.Find(name) is { } text ? new LocalizedString(name, text) : new LocalizedString(name, name, resourceNotFound: true);
 
-    public LocalizedString this[string name, params object[] arguments] =>
-        this[name] is var format ? new LocalizedString(name, string.Format(CultureInfo.InvariantCulture, format.Value, arguments), format.ResourceNotFound) : default!;
+    public LocalizedString this[string name, params object[] arguments]
+    {
+        get
+        {
+            var format = this[name];
+            return new LocalizedString(name, string.Format(CultureInfo.InvariantCulture, format.Value, arguments), format.ResourceNotFound);
+        }
+    }
 
     public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) =>
         Ui.All(includeParentCultures).Select(e => new LocalizedString(e.Key, e.Value));
